@@ -1,0 +1,57 @@
+// Micro-benchmarks of the clustering kernels on a synthetic kNN graph (k = 80).
+// The graph is built once per process from `make_synthetic` + exact kNN.
+#include <benchmark/benchmark.h>
+
+#include "facecluster/cluster/dpc.h"
+#include "facecluster/density/ndde.h"
+#include "facecluster/distance/tpdi.h"
+#include "facecluster/knn/exact_knn.h"
+#include "facecluster/knn/graph.h"
+#include "facecluster/synth/synth.h"
+
+namespace {
+
+const fc::KnnGraph& bench_graph() {
+    static const fc::KnnGraph g = [] {
+        fc::SynthParams sp;
+        sp.n_faces = 50000;
+        sp.dim = 64;
+        const auto data = fc::make_synthetic(sp);
+        fc::KnnParams kp;
+        kp.k = 80;
+        return fc::build_knn_exact(data.features, kp);
+    }();
+    return g;
+}
+
+void BM_NddeApprox(benchmark::State& state) {
+    fc::NddeParams p;
+    p.num_threads = static_cast<int>(state.range(0));
+    for (auto _ : state) benchmark::DoNotOptimize(fc::ndde_approx(bench_graph(), p));
+    state.SetItemsProcessed(state.iterations() * bench_graph().n);
+}
+BENCHMARK(BM_NddeApprox)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void BM_TpdiExact(benchmark::State& state) {
+    fc::TpdiParams p;
+    p.num_threads = static_cast<int>(state.range(0));
+    for (auto _ : state) benchmark::DoNotOptimize(fc::tpdi(bench_graph(), p));
+    state.SetItemsProcessed(state.iterations() * bench_graph().n);
+}
+BENCHMARK(BM_TpdiExact)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void BM_DpcParentsAndLink(benchmark::State& state) {
+    const auto& g = bench_graph();
+    const auto rho = fc::ndde_approx(g);
+    const auto dt = fc::tpdi(g);
+    for (auto _ : state) {
+        auto parents = fc::find_dpc_parents(g, rho, dt, 1, static_cast<int>(state.range(0)));
+        benchmark::DoNotOptimize(fc::link_dpc_parents(parents, 0.7));
+    }
+    state.SetItemsProcessed(state.iterations() * g.n);
+}
+BENCHMARK(BM_DpcParentsAndLink)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,24 @@
+# Every dependency comes from Debian's packages (scripts/install_deps.sh); nothing is
+# downloaded at configure or build time.
+find_package(Threads REQUIRED)
+if(FC_USE_OPENMP)
+    find_package(OpenMP REQUIRED)
+endif()
+find_package(faiss REQUIRED)          # libfaiss-dev: exact kNN (IndexFlatIP)
+find_package(CLI11 REQUIRED)          # libcli11-dev: command-line parsing
+find_package(nlohmann_json REQUIRED)  # nlohmann-json3-dev: JSON summaries
+find_package(libzip REQUIRED)         # libzip-dev: reading learn-to-cluster .npz archives
+
+# Debian's libfaiss.a links the generic libblas.so.3, which the alternatives system may point
+# at the reference BLAS (about 20x slower). We link OpenBLAS by name ahead of it, so sgemm_
+# binds to OpenBLAS whatever the alternatives say, and so we can report its core type.
+find_library(FC_OPENBLAS_LIB NAMES openblas REQUIRED)
+find_path(FC_OPENBLAS_INCLUDE_DIR NAMES openblas_config.h
+          PATHS /usr/include/x86_64-linux-gnu/openblas-pthread /usr/include/openblas)
+
+if(FC_BUILD_TESTS)
+    find_package(GTest REQUIRED)      # googletest / libgtest-dev
+endif()
+if(FC_BUILD_BENCH)
+    find_package(benchmark REQUIRED)  # libbenchmark-dev
+endif()

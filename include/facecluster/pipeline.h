@@ -1,0 +1,60 @@
+#pragma once
+/// The paper's unsupervised pipeline end to end: features -> kNN graph -> density ->
+/// distance -> DPC parents -> clusters (METHOD.md §1, without the learned model).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "facecluster/cluster/dpc.h"
+#include "facecluster/density/naive.h"
+#include "facecluster/density/ndde.h"
+#include "facecluster/distance/tpdi.h"
+#include "facecluster/knn/exact_knn.h"
+#include "facecluster/report/stages.h"
+#include "facecluster/types.h"
+
+namespace fc {
+
+enum class DensityKind { kNddeApprox, kNddeExact, kNaive };
+enum class DistanceKind { kTpdi, kRaw };
+
+/// Parses "ndde_approx" | "ndde_exact" | "naive" (and "tpdi" | "raw"); InvalidArgument else.
+DensityKind parse_density_kind(const std::string& name);
+DistanceKind parse_distance_kind(const std::string& name);
+std::string to_string(DensityKind kind);
+std::string to_string(DistanceKind kind);
+
+/// Every parameter of METHOD.md §8, with the released configs' defaults.
+struct ClusterParams {
+    KnnParams knn;                                ///< k = 80: neighbours per face
+    DensityKind density = DensityKind::kNddeApprox;
+    NddeParams ndde;                              ///< sigma 0.5, k 20, d 0.1, epsilon 0.05
+    NaiveDensityParams naive;                     ///< radius 0.64
+    DistanceKind distance = DistanceKind::kTpdi;
+    TpdiParams tpdi;                              ///< sigma_T 0.05 over all k neighbours
+    DpcParams dpc;                                ///< tau 0.7, max_conn 1
+    int num_threads = 0;                          ///< 0 = all cores; overrides the stages'
+
+    void validate() const;
+};
+
+/// Everything a run computes; `parents` lets callers re-link for other taus cheaply.
+struct ClusterResult {
+    KnnGraph graph;                ///< sorted rows, k = params.knn.k columns
+    std::vector<double> density;   ///< n densities
+    std::vector<float> distance;   ///< n*k TPDi distances; empty for the raw distance
+    DpcParents parents;
+    Labels labels;                 ///< clusters for params.dpc.tau, numbered 0..C-1
+};
+
+/// Runs density, distance and DPC on a graph (rows sorted here if they are not; a graph
+/// with more than params.knn.k columns is truncated to k). Stages are timed into `stages`.
+ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
+                            StageRecorder* stages = nullptr);
+
+/// L2-normalises features, builds the exact kNN graph, then cluster_graph.
+ClusterResult cluster_features(const FeatureMatrix& features, const ClusterParams& params,
+                               StageRecorder* stages = nullptr);
+
+}  // namespace fc

@@ -1,0 +1,135 @@
+#include "cli/options.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+#include "facecluster/error.h"
+#include "facecluster/io/atomic_file.h"
+
+namespace fc::cli {
+
+void add_feature_options(CLI::App* cmd, FeatureOptions& o, bool required) {
+    auto* f = cmd->add_option("--features,-f", o.features,
+                              "Embeddings: .npy (float32/float64, n x d) or raw float32 .bin/.f32 "
+                              "(needs --dim)");
+    if (required) f->required();
+    cmd->add_option("--dim", o.dim, "Embedding dimension d of raw .bin/.f32 features")
+        ->check(CLI::PositiveNumber);
+}
+
+void add_method_options(CLI::App* cmd, MethodOptions& o) {
+    ClusterParams& p = o.params;
+    cmd->add_option("--k", p.knn.k, "Neighbours per face in the kNN graph, the face included")
+        ->capture_default_str();
+    cmd->add_option("--density", o.density, "Density: ndde_approx | ndde_exact | naive")
+        ->capture_default_str();
+    cmd->add_option("--distance", o.distance, "Distance for linking: tpdi | raw (1 - cosine)")
+        ->capture_default_str();
+    cmd->add_option("--tau", o.tau,
+                    "Link threshold(s): 0.7, a list 0.5,0.6,0.7 or a range start:end:count")
+        ->capture_default_str();
+    cmd->add_option("--max-conn", p.dpc.max_conn, "Parents linked per face")->capture_default_str();
+    cmd->add_option("--ndde-sigma", p.ndde.sigma, "NDDe kernel bandwidth sigma")->capture_default_str();
+    cmd->add_option("--ndde-k", p.ndde.k, "Neighbours used by NDDe")->capture_default_str();
+    cmd->add_option("--ndde-damping", p.ndde.damping, "Exact NDDe: weight d of the previous density")
+        ->capture_default_str();
+    cmd->add_option("--ndde-epsilon", p.ndde.epsilon, "Exact NDDe: L1 convergence threshold")
+        ->capture_default_str();
+    cmd->add_option("--naive-radius", p.naive.radius, "Naive density: count distances below this")
+        ->capture_default_str();
+    cmd->add_option("--tpdi-sigma", p.tpdi.sigma, "TPDi kernel bandwidth sigma_T")
+        ->capture_default_str();
+}
+
+void MethodOptions::resolve() {
+    params.density = parse_density_kind(density);
+    params.distance = parse_distance_kind(distance);
+    const auto taus = parse_tau_list(tau);
+    params.dpc.tau = taus.front();
+    params.validate();
+}
+
+void add_run_options(CLI::App* cmd, RunOptions& o) {
+    cmd->add_option("--threads", o.threads, "Threads (0 = all cores); results do not depend on it")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors");
+}
+
+static double parse_tau_value(const std::string& s, const std::string& whole) {
+    size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(s, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != s.size() || !std::isfinite(v))
+        throw InvalidArgument("--tau '" + whole + "': '" + s +
+                              "' is not a number; expected e.g. 0.7, 0.5,0.6,0.7 or 0.5:0.8:4");
+    if (!(v > 0)) throw InvalidArgument("--tau " + s + ": must be > 0 (links need distance < tau)");
+    return v;
+}
+
+std::vector<double> parse_tau_list(const std::string& text) {
+    std::vector<std::string> parts;
+    std::stringstream ss(text);
+    std::string item;
+    const char sep = text.find(':') != std::string::npos ? ':' : ',';
+    while (std::getline(ss, item, sep)) parts.push_back(item);
+    if (parts.empty()) throw InvalidArgument("--tau is empty; expected e.g. 0.7");
+    if (sep == ',') {
+        std::vector<double> out;
+        for (const auto& p : parts) out.push_back(parse_tau_value(p, text));
+        return out;
+    }
+    if (parts.size() != 3)
+        throw InvalidArgument("--tau '" + text + "': a range is start:end:count, e.g. 0.5:0.8:4");
+    const double a = parse_tau_value(parts[0], text), b = parse_tau_value(parts[1], text);
+    int count = 0;
+    try {
+        count = std::stoi(parts[2]);
+    } catch (const std::exception&) {
+    }
+    if (count < 1) throw InvalidArgument("--tau '" + text + "': count must be an integer >= 1");
+    std::vector<double> out;
+    for (int i = 0; i < count; ++i) out.push_back(count == 1 ? a : a + (b - a) * i / (count - 1));
+    return out;
+}
+
+nlohmann::json to_json(const std::vector<StageStats>& stages) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& s : stages)
+        arr.push_back({{"name", s.name},
+                       {"wall_seconds", s.wall_seconds},
+                       {"cpu_seconds", s.cpu_seconds},
+                       {"peak_rss_bytes", s.peak_rss_bytes}});
+    return arr;
+}
+
+nlohmann::json to_json(const ClusteringMetrics& m) {
+    auto prf = [](const PrfScores& s) {
+        return nlohmann::json{{"precision", s.precision}, {"recall", s.recall}, {"fscore", s.fscore}};
+    };
+    return {{"pairwise", prf(m.pairwise)}, {"bcubed", prf(m.bcubed)}, {"nmi", m.nmi},
+            {"ari", m.ari},               {"n", m.n},                 {"n_clusters", m.n_clusters},
+            {"n_singletons", m.n_singletons}, {"n_classes", m.n_classes}};
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) {
+    write_text_atomic(path, j.dump(1) + "\n");
+}
+
+void print_stages(std::ostream& out, const std::vector<StageStats>& stages) {
+    out << "stage            wall_s    cpu_s  peak_MiB\n";
+    for (const auto& s : stages) {
+        char line[128];
+        std::snprintf(line, sizeof line, "%-14s %8.3f %8.3f %9.1f\n", s.name.c_str(),
+                      s.wall_seconds, s.cpu_seconds, double(s.peak_rss_bytes) / (1 << 20));
+        out << line;
+    }
+}
+
+}  // namespace fc::cli

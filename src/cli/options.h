@@ -1,0 +1,54 @@
+#pragma once
+/// Options shared by several verbs, so each is named, documented and defaulted once.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "facecluster/metrics/evaluate.h"
+#include "facecluster/pipeline.h"
+#include "facecluster/report/stages.h"
+
+namespace fc::cli {
+
+/// --features/--dim: the embeddings to read.
+struct FeatureOptions {
+    std::string features;
+    int64_t dim = 0;
+};
+void add_feature_options(CLI::App* cmd, FeatureOptions& o, bool required);
+
+/// Method parameters of METHOD.md §8 (every one an option with the reference default).
+struct MethodOptions {
+    ClusterParams params;
+    std::string density = "ndde_approx";
+    std::string distance = "tpdi";
+    std::string tau = "0.7";
+    /// Parses the string options into `params` (throws InvalidArgument on bad values).
+    void resolve();
+};
+void add_method_options(CLI::App* cmd, MethodOptions& o);
+
+/// --threads and --quiet.
+struct RunOptions {
+    int threads = 0;
+    bool quiet = false;
+};
+void add_run_options(CLI::App* cmd, RunOptions& o);
+
+/// "0.7", "0.5,0.6,0.7" or "0.5:0.8:4" (start:end:count, like numpy.linspace).
+std::vector<double> parse_tau_list(const std::string& text);
+
+/// JSON pieces of run summaries.
+nlohmann::json to_json(const std::vector<StageStats>& stages);
+nlohmann::json to_json(const ClusteringMetrics& m);
+
+/// Writes `j` (pretty-printed) atomically to `path`.
+void write_json(const std::string& path, const nlohmann::json& j);
+
+/// Prints the per-stage table (name, wall s, CPU s, peak MiB).
+void print_stages(std::ostream& out, const std::vector<StageStats>& stages);
+
+}  // namespace fc::cli

@@ -1,0 +1,83 @@
+#include "facecluster/cluster/dpc.h"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+
+#include "facecluster/cluster/union_find.h"
+#include "facecluster/error.h"
+#include "facecluster/parallel.h"
+
+namespace fc {
+
+void DpcParams::validate() const {
+    if (!(tau > 0)) throw InvalidArgument("DpcParams.tau=" + std::to_string(tau) + ": must be > 0");
+    if (max_conn < 1)
+        throw InvalidArgument("DpcParams.max_conn=" + std::to_string(max_conn) + ": must be >= 1");
+    if (num_threads < 0)
+        throw InvalidArgument("DpcParams.num_threads=" + std::to_string(num_threads) +
+                              ": must be >= 0");
+}
+
+DpcParents find_dpc_parents(const KnnGraph& g, std::span<const double> rho,
+                            std::span<const float> dist, int64_t max_conn, int num_threads) {
+    if (static_cast<int64_t>(rho.size()) != g.n)
+        throw InvalidArgument("find_dpc_parents: rho has " + std::to_string(rho.size()) +
+                              " entries, expected n=" + std::to_string(g.n));
+    if (static_cast<int64_t>(dist.size()) != g.n * g.k)
+        throw InvalidArgument("find_dpc_parents: dist has " + std::to_string(dist.size()) +
+                              " entries, expected n*k=" + std::to_string(g.n * g.k));
+    if (max_conn < 1) throw InvalidArgument("find_dpc_parents: max_conn must be >= 1");
+
+    DpcParents out;
+    out.n = g.n;
+    out.max_conn = max_conn;
+    out.parent.assign(static_cast<size_t>(g.n * max_conn), -1);
+    out.dist.assign(out.parent.size(), 1.0f);
+    const int64_t k = g.k;
+#pragma omp parallel num_threads(resolve_threads(num_threads))
+    {
+        std::vector<int64_t> order(static_cast<size_t>(k));
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < g.n; ++i) {
+            const float* di = &dist[i * k];
+            const int32_t* ni = g.row_ids(i);
+            std::iota(order.begin(), order.end(), 0);
+            std::stable_sort(order.begin(), order.end(),
+                             [di](int64_t a, int64_t b) { return di[a] < di[b]; });
+            int64_t found = 0;
+            for (int64_t a : order) {
+                const int32_t j = ni[a];
+                if (j < 0 || j == i || rho[j] < rho[i]) continue;
+                out.parent[i * max_conn + found] = j;
+                out.dist[i * max_conn + found] = di[a];
+                if (++found == max_conn) break;
+            }
+        }
+    }
+    return out;
+}
+
+Labels link_dpc_parents(const DpcParents& parents, double tau) {
+    UnionFind uf(parents.n);
+    for (int64_t e = 0; e < parents.n * parents.max_conn; ++e) {
+        const int32_t j = parents.parent[e];
+        if (j >= 0 && parents.dist[e] < tau) uf.unite(e / parents.max_conn, j);
+    }
+    return uf.labels();
+}
+
+Labels run_dpc(const KnnGraph& g, std::span<const double> rho, std::span<const float> dist,
+               const DpcParams& params) {
+    params.validate();
+    return link_dpc_parents(find_dpc_parents(g, rho, dist, params.max_conn, params.num_threads),
+                            params.tau);
+}
+
+int64_t count_clusters(const Labels& labels) {
+    int64_t mx = -1;
+    for (int64_t l : labels) mx = std::max(mx, l);
+    return mx + 1;
+}
+
+}  // namespace fc

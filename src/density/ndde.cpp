@@ -1,0 +1,94 @@
+#include "facecluster/density/ndde.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "facecluster/error.h"
+#include "facecluster/parallel.h"
+
+namespace fc {
+
+void NddeParams::validate() const {
+    auto fail = [](const std::string& what) { throw InvalidArgument("NddeParams." + what); };
+    if (!(sigma > 0)) fail("sigma=" + std::to_string(sigma) + ": must be > 0");
+    if (k < 1) fail("k=" + std::to_string(k) + ": must be >= 1");
+    if (!(damping >= 0 && damping < 1)) fail("damping=" + std::to_string(damping) + ": must be in [0, 1)");
+    if (!(epsilon > 0)) fail("epsilon=" + std::to_string(epsilon) + ": must be > 0");
+    if (max_iterations < 1) fail("max_iterations=" + std::to_string(max_iterations) + ": must be >= 1");
+    if (num_threads < 0) fail("num_threads=" + std::to_string(num_threads) + ": must be >= 0");
+}
+
+namespace {
+
+/// Row-normalised transition weights over the first k columns: P[i*k + a] = w_ia / (sum + eps).
+/// Missing neighbours (id -1) get weight 0.
+std::vector<double> transition_rows(const KnnGraph& g, int64_t k, double sigma, double eps,
+                                    int threads) {
+    std::vector<double> p(static_cast<size_t>(g.n * k));
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < g.n; ++i) {
+        double* row = &p[i * k];
+        double sum = 0;
+        for (int64_t a = 0; a < k; ++a) {
+            row[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / sigma);
+            sum += row[a];
+        }
+        for (int64_t a = 0; a < k; ++a) row[a] /= (sum + eps);
+    }
+    return p;
+}
+
+/// out_j += sum_i P_ij * rho_i. The scatter runs in row order on one thread so that the sum
+/// order, and hence every bit of the result, is independent of the thread count.
+void scatter_transpose(const KnnGraph& g, int64_t k, const std::vector<double>& p,
+                       const std::vector<double>* rho, std::vector<double>& out) {
+    for (int64_t i = 0; i < g.n; ++i) {
+        const double r = rho ? (*rho)[i] : 1.0;
+        for (int64_t a = 0; a < k; ++a) {
+            const int32_t j = g.row_ids(i)[a];
+            if (j >= 0) out[j] += p[i * k + a] * r;
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<double> ndde_approx(const KnnGraph& g, const NddeParams& params) {
+    params.validate();
+    const int64_t k = std::min(params.k, g.k);
+    const auto p = transition_rows(g, k, params.sigma, 1e-5, resolve_threads(params.num_threads));
+    std::vector<double> rho(static_cast<size_t>(g.n), 0.0);
+    scatter_transpose(g, k, p, nullptr, rho);
+    return rho;
+}
+
+std::vector<double> ndde_exact(const KnnGraph& g, const NddeParams& params) {
+    params.validate();
+    const int64_t k = std::min(params.k, g.k);
+    auto p = transition_rows(g, k, params.sigma, 0.0, resolve_threads(params.num_threads));
+    // The reference zeroes the self transition after normalising, so rows sum to < 1.
+    for (int64_t i = 0; i < g.n; ++i)
+        for (int64_t a = 0; a < k; ++a)
+            if (g.row_ids(i)[a] == i) p[i * k + a] = 0.0;
+
+    const double d = params.damping;
+    std::vector<double> rho(static_cast<size_t>(g.n), 1.0 / static_cast<double>(g.n));
+    std::vector<double> next(rho.size());
+    for (int64_t it = 0; it < params.max_iterations; ++it) {
+        std::fill(next.begin(), next.end(), 0.0);
+        scatter_transpose(g, k, p, &rho, next);
+        double change = 0;
+        for (size_t j = 0; j < rho.size(); ++j) {
+            next[j] = d * rho[j] + (1 - d) * next[j];
+            change += std::abs(next[j] - rho[j]);
+        }
+        if (change < params.epsilon) return rho;  // the iterate before the last update
+        rho.swap(next);
+    }
+    throw Error("ndde_exact: no convergence after max_iterations=" +
+                std::to_string(params.max_iterations) + " (epsilon=" +
+                std::to_string(params.epsilon) + "); raise epsilon or max_iterations");
+}
+
+}  // namespace fc

@@ -1,0 +1,85 @@
+#include "facecluster/knn/exact_knn.h"
+
+#include <faiss/IndexFlat.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "facecluster/error.h"
+#include "facecluster/parallel.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+extern "C" {
+// From OpenBLAS (linked by name, see cmake/deps.cmake).
+char* openblas_get_config(void);
+char* openblas_get_corename(void);
+void openblas_set_num_threads(int);
+}
+
+namespace fc {
+
+void KnnParams::validate(int64_t n) const {
+    if (k < 1 || k >= n)
+        throw InvalidArgument("KnnParams.k=" + std::to_string(k) + ": must be in [1, n) with n=" +
+                              std::to_string(n) + " faces; lower --k");
+    if (query_block < 1)
+        throw InvalidArgument("KnnParams.query_block=" + std::to_string(query_block) + ": must be >= 1");
+    if (num_threads < 0)
+        throw InvalidArgument("KnnParams.num_threads=" + std::to_string(num_threads) + ": must be >= 0");
+}
+
+namespace {
+
+/// Sets OpenMP and OpenBLAS thread counts for the lifetime of the object.
+class ThreadScope {
+public:
+    explicit ThreadScope(int threads) {
+#ifdef _OPENMP
+        saved_ = omp_get_max_threads();
+        omp_set_num_threads(threads);
+#endif
+        openblas_set_num_threads(threads);
+    }
+    ~ThreadScope() {
+#ifdef _OPENMP
+        omp_set_num_threads(saved_);
+#endif
+    }
+
+private:
+    int saved_ = 1;
+};
+
+}  // namespace
+
+KnnGraph build_knn_exact(const FeatureMatrix& x, const KnnParams& params) {
+    params.validate(x.rows);
+    const int64_t n = x.rows, k = params.k;
+    ThreadScope threads(resolve_threads(params.num_threads));
+    faiss::IndexFlatIP index(static_cast<faiss::Index::idx_t>(x.cols));
+    index.add(n, x.data);
+
+    std::vector<int32_t> ids(static_cast<size_t>(n * k));
+    std::vector<float> dists(ids.size());
+    std::vector<float> sims(static_cast<size_t>(std::min(n, params.query_block) * k));
+    std::vector<faiss::Index::idx_t> labels(sims.size());
+    for (int64_t q0 = 0; q0 < n; q0 += params.query_block) {
+        const int64_t nq = std::min(params.query_block, n - q0);
+        index.search(nq, x.row(q0), k, sims.data(), labels.data());
+        for (int64_t e = 0; e < nq * k; ++e) {
+            ids[q0 * k + e] = static_cast<int32_t>(labels[e]);
+            dists[q0 * k + e] = labels[e] < 0 ? 1.0f : 1.0f - sims[e];
+        }
+    }
+    return KnnGraph::from_vectors(n, k, std::move(ids), std::move(dists));
+}
+
+std::string blas_description() {
+    return std::string(openblas_get_config()) + " (core: " + openblas_get_corename() + ")";
+}
+
+}  // namespace fc
