@@ -66,7 +66,7 @@ static double parse_tau_value(const std::string& s, const std::string& whole) {
     } catch (const std::exception&) {
         used = 0;
     }
-    if (used != s.size() || !std::isfinite(v))
+    if (s.empty() || used != s.size() || !std::isfinite(v))
         throw InvalidArgument("--tau '" + whole + "': '" + s +
                               "' is not a number; expected e.g. 0.7, 0.5,0.6,0.7 or 0.5:0.8:4");
     if (!(v > 0)) throw InvalidArgument("--tau " + s + ": must be > 0 (links need distance < tau)");
@@ -79,6 +79,7 @@ std::vector<double> parse_tau_list(const std::string& text) {
     std::string item;
     const char sep = text.find(':') != std::string::npos ? ':' : ',';
     while (std::getline(ss, item, sep)) parts.push_back(item);
+    if (!text.empty() && text.back() == sep) parts.emplace_back();  // getline drops a trailing ""
     if (parts.empty()) throw InvalidArgument("--tau is empty; expected e.g. 0.7");
     if (sep == ',') {
         std::vector<double> out;
@@ -89,11 +90,13 @@ std::vector<double> parse_tau_list(const std::string& text) {
         throw InvalidArgument("--tau '" + text + "': a range is start:end:count, e.g. 0.5:0.8:4");
     const double a = parse_tau_value(parts[0], text), b = parse_tau_value(parts[1], text);
     int count = 0;
+    size_t used = 0;
     try {
-        count = std::stoi(parts[2]);
+        count = std::stoi(parts[2], &used);
     } catch (const std::exception&) {
     }
-    if (count < 1) throw InvalidArgument("--tau '" + text + "': count must be an integer >= 1");
+    if (used != parts[2].size() || count < 1)
+        throw InvalidArgument("--tau '" + text + "': count must be an integer >= 1");
     std::vector<double> out;
     for (int i = 0; i < count; ++i) out.push_back(count == 1 ? a : a + (b - a) * i / (count - 1));
     return out;

@@ -10,7 +10,9 @@ namespace fc {
 
 struct KnnParams {
     int64_t k = 80;                 ///< neighbours per face, the face itself included; [1, n)
-    int64_t query_block = 65536;    ///< queries per FAISS search call (bounds temp memory); >= 1
+    /// Queries per FAISS search call, each searched by one thread; results are identical
+    /// for any num_threads, but may differ by rounding (1e-7) for another query_block. >= 1
+    int64_t query_block = 4096;
     int num_threads = 0;            ///< 0 = all cores
 
     /// Throws InvalidArgument naming the field; `n` is the number of faces.

@@ -62,7 +62,8 @@ void check_knn_graph(const KnnGraph& g, const std::string& source, int64_t expec
             }
             if (j >= 0 && !std::isfinite(dist)) {
                 throw IoError(source + ": row " + std::to_string(i) + " column " +
-                              std::to_string(a) + " has a non-finite distance; expected 1 - cosine.");
+                              std::to_string(a) + " has distance " + std::to_string(dist) +
+                              ", expected a finite 1 - cosine.");
             }
         }
     }

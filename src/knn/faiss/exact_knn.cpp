@@ -34,24 +34,25 @@ void KnnParams::validate(int64_t n) const {
 
 namespace {
 
-/// Sets OpenMP and OpenBLAS thread counts for the lifetime of the object.
-class ThreadScope {
+/// Makes the search single-threaded inside one query block (OpenBLAS and FAISS's own OpenMP
+/// loops) for the lifetime of the object; parallelism comes from running blocks side by side.
+class SerialBlasScope {
 public:
-    explicit ThreadScope(int threads) {
+    SerialBlasScope() {
 #ifdef _OPENMP
-        saved_ = omp_get_max_threads();
-        omp_set_num_threads(threads);
+        saved_levels_ = omp_get_max_active_levels();
+        omp_set_max_active_levels(1);  // FAISS's parallel loops run serially inside ours
 #endif
-        openblas_set_num_threads(threads);
+        openblas_set_num_threads(1);
     }
-    ~ThreadScope() {
+    ~SerialBlasScope() {
 #ifdef _OPENMP
-        omp_set_num_threads(saved_);
+        omp_set_max_active_levels(saved_levels_);
 #endif
     }
 
 private:
-    int saved_ = 1;
+    int saved_levels_ = 1;
 };
 
 }  // namespace
@@ -59,20 +60,31 @@ private:
 KnnGraph build_knn_exact(const FeatureMatrix& x, const KnnParams& params) {
     params.validate(x.rows);
     const int64_t n = x.rows, k = params.k;
-    ThreadScope threads(resolve_threads(params.num_threads));
     faiss::IndexFlatIP index(static_cast<faiss::Index::idx_t>(x.cols));
     index.add(n, x.data);
 
     std::vector<int32_t> ids(static_cast<size_t>(n * k));
     std::vector<float> dists(ids.size());
-    std::vector<float> sims(static_cast<size_t>(std::min(n, params.query_block) * k));
-    std::vector<faiss::Index::idx_t> labels(sims.size());
-    for (int64_t q0 = 0; q0 < n; q0 += params.query_block) {
-        const int64_t nq = std::min(params.query_block, n - q0);
-        index.search(nq, x.row(q0), k, sims.data(), labels.data());
-        for (int64_t e = 0; e < nq * k; ++e) {
-            ids[q0 * k + e] = static_cast<int32_t>(labels[e]);
-            dists[q0 * k + e] = labels[e] < 0 ? 1.0f : 1.0f - sims[e];
+    const int64_t n_blocks = (n + params.query_block - 1) / params.query_block;
+    // Each block of queries is searched by one thread with a single-threaded BLAS. The block
+    // boundaries do not depend on the thread count, and a GEMM's rounding depends only on
+    // its shape and thread split, so the graph is bit-identical for any num_threads.
+    SerialBlasScope serial;
+#pragma omp parallel num_threads(resolve_threads(params.num_threads))
+    {
+        std::vector<float> sims;
+        std::vector<faiss::Index::idx_t> labels;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t b = 0; b < n_blocks; ++b) {
+            const int64_t q0 = b * params.query_block;
+            const int64_t nq = std::min(params.query_block, n - q0);
+            sims.resize(static_cast<size_t>(nq * k));
+            labels.resize(sims.size());
+            index.search(nq, x.row(q0), k, sims.data(), labels.data());
+            for (int64_t e = 0; e < nq * k; ++e) {
+                ids[q0 * k + e] = static_cast<int32_t>(labels[e]);
+                dists[q0 * k + e] = labels[e] < 0 ? 1.0f : 1.0f - sims[e];
+            }
         }
     }
     return KnnGraph::from_vectors(n, k, std::move(ids), std::move(dists));
