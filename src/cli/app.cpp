@@ -25,7 +25,10 @@ int run(const std::vector<std::string>& args) {
         app.parse(reversed);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
-        return code == 0 ? kOk : kUsage;
+        if (code == 0) return kOk;
+        std::cerr << "Run 'facecluster --help' for the verbs (cluster, knn, eval, synth, convert) "
+                     "and 'facecluster VERB --help' for their options.\n";
+        return kUsage;
     } catch (const InvalidArgument& e) {
         std::cerr << "facecluster: error: " << e.what() << "\n";
         return kUsage;

@@ -90,8 +90,8 @@ size_t choose_row(const std::vector<TauRow>& rows, const std::string& select_by)
     return best;
 }
 
-nlohmann::json params_json(const ClusterCommand& c, const std::vector<double>& taus) {
-    const ClusterParams& p = c.method.params;
+nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
+                           const std::vector<double>& taus) {
     return {{"k", p.knn.k},
             {"density", to_string(p.density)},
             {"ndde", {{"sigma", p.ndde.sigma}, {"k", p.ndde.k}, {"damping", p.ndde.damping},
@@ -112,6 +112,9 @@ void ClusterCommand::execute() {
         throw InvalidArgument("--select-by '" + select_by + "': expected pairwise or bcubed");
     for (const auto* path : {&output, &summary, &save_knn})
         if (!path->empty()) check_writable(*path);
+    if (!save_knn.empty() && !knn_path.empty())
+        throw InvalidArgument("--save-knn saves the graph that cluster builds; with --knn the graph "
+                              "already exists (use facecluster convert to change its format)");
 
     StageRecorder stages;
     Labels truth;
@@ -127,6 +130,11 @@ void ClusterCommand::execute() {
                               " faces; labels must have one line per face, in row order");
     ClusterParams params = method.params;
     params.num_threads = run.threads;
+    if (!knn_path.empty() && method.k_option->count() == 0) params.knn.k = graph.k;
+    if (params.knn.k > graph.k)
+        throw InvalidArgument("--k " + std::to_string(params.knn.k) + " exceeds the k=" +
+                              std::to_string(graph.k) + " of the graph in " + knn_path +
+                              "; lower --k or rebuild the graph with facecluster knn");
     ClusterResult result = cluster_graph(graph, params, &stages);
 
     std::vector<TauRow> rows;
@@ -157,7 +165,7 @@ void ClusterCommand::execute() {
         j["facecluster_version"] = FC_VERSION_STRING;
         j["inputs"] = {{"features", input.features}, {"knn", knn_path}, {"labels", labels_path}};
         j["n"] = graph.n;
-        j["params"] = params_json(*this, taus);
+        j["params"] = params_json(*this, params, taus);
         j["blas"] = knn_path.empty() ? blas_description() : "not used (precomputed graph)";
         j["selected_tau"] = rows[chosen].tau;
         j["output"] = output;

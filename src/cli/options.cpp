@@ -21,8 +21,10 @@ void add_feature_options(CLI::App* cmd, FeatureOptions& o, bool required) {
 
 void add_method_options(CLI::App* cmd, MethodOptions& o) {
     ClusterParams& p = o.params;
-    cmd->add_option("--k", p.knn.k, "Neighbours per face in the kNN graph, the face included")
-        ->capture_default_str();
+    o.k_option = cmd->add_option("--k", p.knn.k,
+                                 "Neighbours per face in the kNN graph, the face included "
+                                 "(with --knn: defaults to the graph's k)")
+                     ->capture_default_str();
     cmd->add_option("--density", o.density, "Density: ndde_approx | ndde_exact | naive")
         ->capture_default_str();
     cmd->add_option("--distance", o.distance, "Distance for linking: tpdi | raw (1 - cosine)")
@@ -44,8 +46,12 @@ void add_method_options(CLI::App* cmd, MethodOptions& o) {
 }
 
 void MethodOptions::resolve() {
-    params.density = parse_density_kind(density);
-    params.distance = parse_distance_kind(distance);
+    try {
+        params.density = parse_density_kind(density);
+        params.distance = parse_distance_kind(distance);
+    } catch (const InvalidArgument& e) {
+        throw InvalidArgument(std::string("--") + e.what());
+    }
     const auto taus = parse_tau_list(tau);
     params.dpc.tau = taus.front();
     params.validate();
@@ -54,7 +60,7 @@ void MethodOptions::resolve() {
 void add_run_options(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--threads", o.threads, "Threads (0 = all cores); results do not depend on it")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 4096));
     cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors");
 }
 

@@ -26,6 +26,7 @@ struct MethodOptions {
     std::string density = "ndde_approx";
     std::string distance = "tpdi";
     std::string tau = "0.7";
+    CLI::Option* k_option = nullptr;  ///< to tell whether --k was given
     /// Parses the string options into `params` (throws InvalidArgument on bad values).
     void resolve();
 };
