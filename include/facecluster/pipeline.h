@@ -33,6 +33,10 @@ struct ClusterParams {
     NaiveDensityParams naive;                     ///< radius 0.64
     DistanceKind distance = DistanceKind::kTpdi;
     TpdiParams tpdi;                              ///< sigma_T 0.05 over all k neighbours
+    /// false (default): compute only the TPDi entries linking reads (higher-density
+    /// neighbours; the rest are NaN in ClusterResult::distance), half the work, same labels.
+    /// true: the full n x k matrix, e.g. to export it.
+    bool full_tpdi = false;
     DpcParams dpc;                                ///< tau 0.7, max_conn 1
     int num_threads = 0;                          ///< 0 = all cores; overrides the stages'
 
@@ -43,7 +47,7 @@ struct ClusterParams {
 struct ClusterResult {
     KnnGraph graph;                ///< sorted rows, k = params.knn.k columns
     std::vector<double> density;   ///< n densities
-    std::vector<float> distance;   ///< n*k TPDi distances; empty for the raw distance
+    std::vector<float> distance;   ///< n*k TPDi distances (see full_tpdi); empty for raw
     DpcParents parents;
     Labels labels;                 ///< clusters for params.dpc.tau, numbered 0..C-1
 };

@@ -1,7 +1,6 @@
 #include "facecluster/cluster/dpc.h"
 
 #include <algorithm>
-#include <numeric>
 #include <string>
 
 #include "facecluster/cluster/union_find.h"
@@ -37,21 +36,27 @@ DpcParents find_dpc_parents(const KnnGraph& g, std::span<const double> rho,
     const int64_t k = g.k;
 #pragma omp parallel num_threads(resolve_threads(num_threads))
     {
-        std::vector<int64_t> order(static_cast<size_t>(k));
+        std::vector<char> taken(static_cast<size_t>(k));
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < g.n; ++i) {
             const float* di = &dist[i * k];
             const int32_t* ni = g.row_ids(i);
-            std::iota(order.begin(), order.end(), 0);
-            std::stable_sort(order.begin(), order.end(),
-                             [di](int64_t a, int64_t b) { return di[a] < di[b]; });
-            int64_t found = 0;
-            for (int64_t a : order) {
-                const int32_t j = ni[a];
-                if (j < 0 || j == i || rho[j] < rho[i]) continue;
-                out.parent[i * max_conn + found] = j;
-                out.dist[i * max_conn + found] = di[a];
-                if (++found == max_conn) break;
+            std::fill(taken.begin(), taken.end(), 0);
+            // Selecting the max_conn smallest (distance, column) pairs among valid candidates
+            // equals a stable sort by distance followed by a scan, without sorting k values.
+            // Entries of lower-density neighbours are never read, so tpdi_for_dpc may leave
+            // them uncomputed.
+            for (int64_t found = 0; found < max_conn; ++found) {
+                int64_t best = -1;
+                for (int64_t a = 0; a < k; ++a) {
+                    const int32_t j = ni[a];
+                    if (j < 0 || j == i || taken[a] || rho[j] < rho[i]) continue;
+                    if (best < 0 || di[a] < di[best]) best = a;
+                }
+                if (best < 0) break;
+                taken[best] = 1;
+                out.parent[i * max_conn + found] = ni[best];
+                out.dist[i * max_conn + found] = di[best];
             }
         }
     }

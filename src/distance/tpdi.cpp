@@ -1,6 +1,8 @@
 #include "facecluster/distance/tpdi.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "facecluster/error.h"
@@ -11,6 +13,9 @@ namespace fc {
 void TpdiParams::validate() const {
     if (!(sigma > 0))
         throw InvalidArgument("TpdiParams.sigma=" + std::to_string(sigma) + ": must be > 0");
+    if (!(prune_epsilon >= 0 && prune_epsilon < 1))
+        throw InvalidArgument("TpdiParams.prune_epsilon=" + std::to_string(prune_epsilon) +
+                              ": must be in [0, 1) (0 = exact)");
     if (num_threads < 0)
         throw InvalidArgument("TpdiParams.num_threads=" + std::to_string(num_threads) +
                               ": must be >= 0");
@@ -18,10 +23,24 @@ void TpdiParams::validate() const {
 
 namespace {
 
-/// sqrt(Q_i(a)) for every row, in float32 like the reference's buffer; sums run in double.
-std::vector<float> sqrt_transition(const KnnGraph& g, double sigma, int threads) {
+/// One kNN entry with its sqrt(Q): ids and weights of a row sit side by side (8 bytes per
+/// entry), so reading a neighbour's row touches k*8 contiguous bytes that one prefetch loop
+/// brings in. Random row reads are what bounds this kernel.
+struct Entry {
+    int32_t id;
+    float sqrt_q;  // float32 like the reference's buffer; products are summed in double
+};
+
+struct TransitionRows {
+    std::vector<Entry> entries;   // n*k
+    std::vector<int32_t> length;  // per row: entries to walk (k, or fewer when pruning)
+};
+
+TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
     const int64_t k = g.k;
-    std::vector<float> sq(static_cast<size_t>(g.n * k));
+    TransitionRows r;
+    r.entries.resize(static_cast<size_t>(g.n * k));
+    r.length.assign(static_cast<size_t>(g.n), static_cast<int32_t>(k));
 #pragma omp parallel num_threads(threads)
     {
         std::vector<double> w(static_cast<size_t>(k));
@@ -29,53 +48,103 @@ std::vector<float> sqrt_transition(const KnnGraph& g, double sigma, int threads)
         for (int64_t i = 0; i < g.n; ++i) {
             double sum = 0;
             for (int64_t a = 0; a < k; ++a) {
-                w[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / sigma);
+                w[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / p.sigma);
                 sum += w[a];
             }
+            Entry* row = &r.entries[i * k];
             for (int64_t a = 0; a < k; ++a)
-                sq[i * k + a] = static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)));
+                row[a] = {g.row_ids(i)[a], static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)))};
+            if (p.prune_epsilon > 0) {
+                // Shortest prefix whose dropped suffix sums to <= epsilon (rows are sorted,
+                // so sqrt(Q) decreases along the row and the suffix holds the smallest terms).
+                double suffix = 0;
+                int64_t len = k;
+                while (len > 0 && suffix + row[len - 1].sqrt_q <= p.prune_epsilon)
+                    suffix += row[--len].sqrt_q;
+                r.length[i] = static_cast<int32_t>(len);
+            }
         }
     }
-    return sq;
+    return r;
+}
+
+/// Computes row i of D_T for the columns `wanted(a)` accepts. `pos` is a per-thread table of
+/// n bytes, zero outside this call; pos[m] = column of m in row i, plus 1. `cols` is scratch.
+template <class Wanted>
+void tpdi_row(const TransitionRows& r, int64_t i, int64_t k, std::vector<uint8_t>& pos,
+              std::vector<int32_t>& cols, float* out, Wanted wanted) {
+    const Entry* ri = &r.entries[i * k];
+    double sq_i[257];  // sq_i[0] = 0 absorbs ids absent from row i without a branch
+    sq_i[0] = 0;
+    cols.clear();
+    for (int64_t a = 0; a < k; ++a) {
+        sq_i[a + 1] = ri[a].sqrt_q;
+        if (ri[a].id < 0) {
+            out[a] = 1.0f;
+            continue;
+        }
+        pos[ri[a].id] = static_cast<uint8_t>(a + 1);
+        if (wanted(a)) cols.push_back(static_cast<int32_t>(a));
+    }
+    auto prefetch_row = [&](int32_t j) {
+        const char* p = reinterpret_cast<const char*>(&r.entries[j * k]);
+        const int64_t bytes = r.length[j] * int64_t(sizeof(Entry));
+        for (int64_t byte = 0; byte < bytes; byte += 64) __builtin_prefetch(p + byte);
+    };
+    constexpr size_t kAhead = 2;  // rows in flight: enough to hide the latency of one row
+    for (size_t c = 0; c < std::min(kAhead, cols.size()); ++c) prefetch_row(ri[cols[c]].id);
+    for (size_t c = 0; c < cols.size(); ++c) {
+        if (c + kAhead < cols.size()) prefetch_row(ri[cols[c + kAhead]].id);
+        const int32_t a = cols[c];
+        const Entry* rj = &r.entries[ri[a].id * k];
+        const int32_t len = r.length[ri[a].id];
+        double bc = 0;
+        for (int32_t b = 0; b < len; ++b)
+            bc += sq_i[rj[b].id < 0 ? 0 : pos[rj[b].id]] * double(rj[b].sqrt_q);
+        out[a] = static_cast<float>(1.0 - bc);
+    }
+    for (int64_t a = 0; a < k; ++a)
+        if (ri[a].id >= 0) pos[ri[a].id] = 0;
+}
+
+template <class Wanted>
+std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params, float fill,
+                             Wanted wanted) {
+    params.validate();
+    if (g.k > 255)
+        throw InvalidArgument("tpdi: k=" + std::to_string(g.k) + " exceeds the supported 255");
+    const int threads = resolve_threads(params.num_threads);
+    const TransitionRows rows = build_rows(g, params, threads);
+    std::vector<float> dist(static_cast<size_t>(g.n * g.k), fill);
+#pragma omp parallel num_threads(threads)
+    {
+        std::vector<uint8_t> pos(static_cast<size_t>(g.n), 0);
+        std::vector<int32_t> cols;
+        cols.reserve(static_cast<size_t>(g.k));
+#pragma omp for schedule(dynamic, 512)
+        for (int64_t i = 0; i < g.n; ++i)
+            tpdi_row(rows, i, g.k, pos, cols, &dist[i * g.k],
+                     [&](int64_t a) { return wanted(i, a); });
+    }
+    return dist;
 }
 
 }  // namespace
 
 std::vector<float> tpdi(const KnnGraph& g, const TpdiParams& params) {
-    params.validate();
-    const int threads = resolve_threads(params.num_threads);
-    const int64_t k = g.k;
-    const auto sq = sqrt_transition(g, params.sigma, threads);
-    std::vector<float> dist(static_cast<size_t>(g.n * k), 1.0f);
-#pragma omp parallel num_threads(threads)
-    {
-        // pos[m] = column of m in the current row i, or -1: an O(1) membership test for
-        // N(i), allocated once per thread and reset after each row.
-        std::vector<int32_t> pos(static_cast<size_t>(g.n), -1);
-#pragma omp for schedule(dynamic, 256)
-        for (int64_t i = 0; i < g.n; ++i) {
-            const int32_t* ni = g.row_ids(i);
-            for (int64_t a = 0; a < k; ++a)
-                if (ni[a] >= 0) pos[ni[a]] = static_cast<int32_t>(a);
-            for (int64_t a = 0; a < k; ++a) {
-                const int32_t j = ni[a];
-                if (j < 0) continue;
-                const int32_t* nj = g.row_ids(j);
-                const float* sqj = &sq[j * k];
-                double bc = 0;
-                for (int64_t b = 0; b < k; ++b) {
-                    const int32_t m = nj[b];
-                    if (m < 0) continue;
-                    const int32_t p = pos[m];
-                    if (p >= 0) bc += double(sq[i * k + p]) * double(sqj[b]);
-                }
-                dist[i * k + a] = static_cast<float>(1.0 - bc);
-            }
-            for (int64_t a = 0; a < k; ++a)
-                if (ni[a] >= 0) pos[ni[a]] = -1;
-        }
-    }
-    return dist;
+    return tpdi_impl(g, params, 1.0f, [](int64_t, int64_t) { return true; });
+}
+
+std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
+                                const TpdiParams& params) {
+    if (static_cast<int64_t>(rho.size()) != g.n)
+        throw InvalidArgument("tpdi_for_dpc: rho has " + std::to_string(rho.size()) +
+                              " entries, expected n=" + std::to_string(g.n));
+    return tpdi_impl(g, params, std::numeric_limits<float>::quiet_NaN(),
+                     [&](int64_t i, int64_t a) {
+                         const int32_t j = g.row_ids(i)[a];
+                         return j != i && rho[j] >= rho[i];
+                     });
 }
 
 }  // namespace fc

@@ -75,7 +75,9 @@ ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
     if (params.distance == DistanceKind::kTpdi) {
         TpdiParams tp = params.tpdi;
         tp.num_threads = params.num_threads;
-        r.distance = timed(stages, "tpdi", [&] { return tpdi(r.graph, tp); });
+        r.distance = timed(stages, "tpdi", [&] {
+            return params.full_tpdi ? tpdi(r.graph, tp) : tpdi_for_dpc(r.graph, r.density, tp);
+        });
     }
     const std::span<const float> dist =
         r.distance.empty() ? std::span<const float>(r.graph.dists, size_t(r.graph.n * r.graph.k))

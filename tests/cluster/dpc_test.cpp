@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "facecluster/density/naive.h"
@@ -114,6 +116,50 @@ TEST(Dpc, ValidationErrors) {
     EXPECT_THROW(run_dpc(t.g, t.rho, t.dt, p), InvalidArgument);
     const std::vector<double> short_rho = {1.0};
     EXPECT_THROW(run_dpc(t.g, short_rho, t.dt), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace fc
+
+namespace fc {
+namespace {
+
+/// The reference's rule written the obvious way: stable sort by distance, then scan.
+DpcParents sorted_scan_reference(const KnnGraph& g, const std::vector<double>& rho,
+                                 const std::vector<float>& dist, int64_t max_conn) {
+    DpcParents out;
+    out.n = g.n;
+    out.max_conn = max_conn;
+    out.parent.assign(static_cast<size_t>(g.n * max_conn), -1);
+    out.dist.assign(out.parent.size(), 1.0f);
+    for (int64_t i = 0; i < g.n; ++i) {
+        std::vector<int64_t> order(static_cast<size_t>(g.k));
+        for (int64_t a = 0; a < g.k; ++a) order[a] = a;
+        const float* d = &dist[i * g.k];
+        std::stable_sort(order.begin(), order.end(), [d](int64_t a, int64_t b) { return d[a] < d[b]; });
+        int64_t found = 0;
+        for (int64_t a : order) {
+            const int32_t j = g.row_ids(i)[a];
+            if (j < 0 || j == i || rho[j] < rho[i]) continue;
+            out.parent[i * max_conn + found] = j;
+            out.dist[i * max_conn + found] = d[a];
+            if (++found == max_conn) break;
+        }
+    }
+    return out;
+}
+
+TEST(Dpc, SelectionEqualsStableSortScanIncludingTies) {
+    const auto g = sort_knn_rows(load_knn_npz(testing::golden_path("tiny17", "knn.npz")));
+    const auto rho = naive_density(g);  // integer densities: many exact ties
+    std::vector<float> coarse(g.dists, g.dists + g.n * g.k);
+    for (float& v : coarse) v = std::round(v * 4) / 4;  // many exact distance ties
+    for (int64_t mc : {1, 2, 3}) {
+        const DpcParents want = sorted_scan_reference(g, rho, coarse, mc);
+        const DpcParents got = find_dpc_parents(g, rho, coarse, mc);
+        EXPECT_EQ(got.parent, want.parent) << "max_conn " << mc;
+        EXPECT_EQ(got.dist, want.dist);
+    }
 }
 
 }  // namespace

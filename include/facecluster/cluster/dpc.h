@@ -29,7 +29,8 @@ struct DpcParents {
 };
 
 /// Requires: rho has g.n entries; dist has g.n * g.k entries aligned with g's columns (TPDi
-/// or g.dists itself for the raw distance). Candidates: i's neighbours ordered by dist
+/// or g.dists itself for the raw distance); entries of neighbours with lower density are
+/// never read (tpdi_for_dpc leaves them NaN). Candidates: i's neighbours ordered by dist
 /// ascending (stable: ties keep kNN order), skipping i itself and missing ids, keeping the
 /// first max_conn with rho_j >= rho_i (equal density counts as higher, as the reference).
 DpcParents find_dpc_parents(const KnnGraph& g, std::span<const double> rho,

@@ -5,6 +5,7 @@
 /// kNN row N(i); BC(i, j) = sum_{m in N(i) and N(j)} sqrt(Q_i(m) Q_j(m)) (Bhattacharyya
 /// coefficient); D_T(i, j) = 1 - BC(i, j), computed for every j in N(i).
 
+#include <span>
 #include <vector>
 
 #include "facecluster/types.h"
@@ -13,13 +14,24 @@ namespace fc {
 
 struct TpdiParams {
     double sigma = 0.05;  ///< bandwidth sigma_T of the transition kernel; > 0
+    /// Pruning bound epsilon, in [0, 1). 0 = exact. Otherwise the walk over each neighbour
+    /// j's row stops once the remaining sum of sqrt(Q_j) is <= epsilon; since every
+    /// sqrt(Q_i(m)) <= 1, each pruned distance satisfies exact <= pruned <= exact + epsilon.
+    double prune_epsilon = 0.0;
     int num_threads = 0;  ///< 0 = all cores; results do not depend on it
 
     void validate() const;
 };
 
 /// Returns the n x k matrix D_T aligned with g's columns (entry i*k + a is D_T(i, ids[i][a])).
+/// Requires rows sorted by ascending distance (sort_knn_rows) when prune_epsilon > 0.
 /// Missing neighbours (id -1) get distance 1. Time O(n k^2), memory O(n k).
 std::vector<float> tpdi(const KnnGraph& g, const TpdiParams& params = {});
+
+/// As tpdi(), but computes only the entries density-peak linking reads: D_T(i, j) for
+/// neighbours j != i with rho_j >= rho_i. Every other entry is NaN. Halves the work of the
+/// clustering path; the partition is identical to one computed from the full matrix.
+std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
+                                const TpdiParams& params = {});
 
 }  // namespace fc

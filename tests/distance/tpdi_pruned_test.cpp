@@ -1,0 +1,110 @@
+// The two cheaper TPDi paths against the exact matrix: pruning (bounded error) and the
+// entries-DPC-reads-only variant (identical values where computed).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "facecluster/cluster/dpc.h"
+#include "facecluster/density/ndde.h"
+#include "facecluster/distance/tpdi.h"
+#include "facecluster/error.h"
+#include "facecluster/io/knn_file.h"
+#include "facecluster/knn/graph.h"
+#include "testing/golden.h"
+
+namespace fc {
+namespace {
+
+KnnGraph golden_graph(const std::string& name) {
+    return sort_knn_rows(load_knn_npz(testing::golden_path(name, "knn.npz")));
+}
+
+TEST(TpdiPruned, WithinDocumentedBoundAndNeverBelowExact) {
+    for (const char* name : {"synth3k_d64", "lfw_subset_k80"}) {
+        const KnnGraph g = golden_graph(name);
+        const auto exact = tpdi(g);
+        for (double eps : {1e-6, 1e-4, 1e-2}) {
+            SCOPED_TRACE(std::string(name) + " eps=" + std::to_string(eps));
+            TpdiParams p;
+            p.prune_epsilon = eps;
+            const auto pruned = tpdi(g, p);
+            double worst = 0;
+            for (size_t e = 0; e < exact.size(); ++e) {
+                // float32 storage adds one rounding (<= 6e-8) on top of the bound
+                EXPECT_GE(pruned[e], exact[e] - 1e-7);
+                worst = std::max(worst, double(pruned[e]) - exact[e]);
+            }
+            EXPECT_LE(worst, eps + 1e-7);
+        }
+    }
+}
+
+TEST(TpdiPruned, ZeroEpsilonIsExact) {
+    const KnnGraph g = golden_graph("lfw_subset_k80");
+    TpdiParams p;
+    p.prune_epsilon = 0;
+    EXPECT_EQ(tpdi(g, p), tpdi(g));
+}
+
+TEST(TpdiPruned, SmallEpsilonKeepsEveryGoldenPartition) {
+    for (const auto& name : testing::golden_cases()) {
+        SCOPED_TRACE(name);
+        const KnnGraph g = golden_graph(name);
+        const auto rho = ndde_approx(g);
+        TpdiParams p;
+        p.prune_epsilon = 1e-5;
+        const Labels exact = run_dpc(g, rho, tpdi(g));
+        EXPECT_EQ(run_dpc(g, rho, tpdi(g, p)), exact);
+    }
+}
+
+TEST(TpdiPruned, RejectsEpsilonOutsideUnitInterval) {
+    TpdiParams p;
+    p.prune_epsilon = 1.0;
+    EXPECT_THROW(p.validate(), InvalidArgument);
+    p.prune_epsilon = -1e-3;
+    EXPECT_THROW(p.validate(), InvalidArgument);
+}
+
+TEST(TpdiForDpc, ComputedEntriesEqualFullMatrixOthersNaN) {
+    const KnnGraph g = golden_graph("synth3k_d64");
+    const auto rho = ndde_approx(g);
+    const auto full = tpdi(g);
+    const auto part = tpdi_for_dpc(g, rho);
+    int64_t computed = 0;
+    for (int64_t i = 0; i < g.n; ++i) {
+        for (int64_t a = 0; a < g.k; ++a) {
+            const int32_t j = g.row_ids(i)[a];
+            const float v = part[i * g.k + a];
+            if (j != i && rho[j] >= rho[i]) {
+                EXPECT_EQ(v, full[i * g.k + a]);
+                ++computed;
+            } else {
+                EXPECT_TRUE(std::isnan(v));
+            }
+        }
+    }
+    EXPECT_GT(computed, g.n * g.k / 4);
+    EXPECT_LT(computed, g.n * g.k * 3 / 4);  // about half the work is skipped
+}
+
+TEST(TpdiForDpc, SamePartitionAsFullMatrixForEveryTau) {
+    for (const auto& name : testing::golden_cases()) {
+        SCOPED_TRACE(name);
+        const KnnGraph g = golden_graph(name);
+        const auto rho = ndde_approx(g);
+        const DpcParents full = find_dpc_parents(g, rho, tpdi(g), 2);
+        const DpcParents part = find_dpc_parents(g, rho, tpdi_for_dpc(g, rho), 2);
+        EXPECT_EQ(full.parent, part.parent);
+        EXPECT_EQ(full.dist, part.dist);
+    }
+}
+
+TEST(TpdiForDpc, RejectsWrongDensityLength) {
+    const KnnGraph g = golden_graph("tiny17");
+    const std::vector<double> rho(3, 1.0);
+    EXPECT_THROW(tpdi_for_dpc(g, rho), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace fc
