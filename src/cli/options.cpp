@@ -7,6 +7,7 @@
 
 #include "facecluster/error.h"
 #include "facecluster/io/atomic_file.h"
+#include "facecluster/report/progress.h"
 
 namespace fc::cli {
 
@@ -61,7 +62,25 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--threads", o.threads, "Threads (0 = all cores); results do not depend on it")
         ->capture_default_str()
         ->check(CLI::Range(0, 4096));
-    cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors");
+    cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors (no tables, no progress)");
+    cmd->add_option("--progress", o.progress,
+                    "Progress of long stages on stderr: auto (bar on a terminal, else a line "
+                    "every 5 s), bar, lines, none")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+    // Applied as soon as parsing is done, before the verb's callback runs.
+    cmd->parse_complete_callback([&o] { o.apply_progress_mode(); });
+}
+
+void RunOptions::apply_progress_mode() const {
+    if (quiet || progress == "none")
+        set_progress_mode(ProgressMode::kQuiet);
+    else if (progress == "bar")
+        set_progress_mode(ProgressMode::kBar);
+    else if (progress == "lines")
+        set_progress_mode(ProgressMode::kLines);
+    else
+        set_progress_mode(ProgressMode::kAuto);
 }
 
 static double parse_tau_value(const std::string& s, const std::string& whole) {

@@ -36,6 +36,9 @@ void add_method_options(CLI::App* cmd, MethodOptions& o);
 struct RunOptions {
     int threads = 0;
     bool quiet = false;
+    std::string progress = "auto";
+    /// Sets the process-wide progress mode from --quiet/--progress.
+    void apply_progress_mode() const;
 };
 void add_run_options(CLI::App* cmd, RunOptions& o);
 

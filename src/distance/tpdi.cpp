@@ -7,6 +7,7 @@
 
 #include "facecluster/error.h"
 #include "facecluster/parallel.h"
+#include "facecluster/report/progress.h"
 
 namespace fc {
 
@@ -116,15 +117,18 @@ std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params, float 
     const int threads = resolve_threads(params.num_threads);
     const TransitionRows rows = build_rows(g, params, threads);
     std::vector<float> dist(static_cast<size_t>(g.n * g.k), fill);
+    Progress progress("tpdi", g.n);
 #pragma omp parallel num_threads(threads)
     {
         std::vector<uint8_t> pos(static_cast<size_t>(g.n), 0);
         std::vector<int32_t> cols;
         cols.reserve(static_cast<size_t>(g.k));
 #pragma omp for schedule(dynamic, 512)
-        for (int64_t i = 0; i < g.n; ++i)
+        for (int64_t i = 0; i < g.n; ++i) {
             tpdi_row(rows, i, g.k, pos, cols, &dist[i * g.k],
                      [&](int64_t a) { return wanted(i, a); });
+            progress.add(1);
+        }
     }
     return dist;
 }

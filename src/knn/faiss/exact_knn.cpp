@@ -8,6 +8,7 @@
 
 #include "facecluster/error.h"
 #include "facecluster/parallel.h"
+#include "facecluster/report/progress.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -70,6 +71,7 @@ KnnGraph build_knn_exact(const FeatureMatrix& x, const KnnParams& params) {
     // boundaries do not depend on the thread count, and a GEMM's rounding depends only on
     // its shape and thread split, so the graph is bit-identical for any num_threads.
     SerialBlasScope serial;
+    Progress progress("knn", n);
 #pragma omp parallel num_threads(resolve_threads(params.num_threads))
     {
         std::vector<float> sims;
@@ -85,6 +87,7 @@ KnnGraph build_knn_exact(const FeatureMatrix& x, const KnnParams& params) {
                 ids[q0 * k + e] = static_cast<int32_t>(labels[e]);
                 dists[q0 * k + e] = labels[e] < 0 ? 1.0f : 1.0f - sims[e];
             }
+            progress.add(nq);
         }
     }
     return KnnGraph::from_vectors(n, k, std::move(ids), std::move(dists));
