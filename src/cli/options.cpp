@@ -44,6 +44,10 @@ void add_method_options(CLI::App* cmd, MethodOptions& o) {
         ->capture_default_str();
     cmd->add_option("--tpdi-sigma", p.tpdi.sigma, "TPDi kernel bandwidth sigma_T")
         ->capture_default_str();
+    cmd->add_option("--tpdi-prune", p.tpdi.prune_epsilon,
+                    "TPDi pruning bound epsilon: each distance is exact to within +epsilon "
+                    "(0 = exact)")
+        ->capture_default_str();
 }
 
 void MethodOptions::resolve() {

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""End-to-end benchmark of the clustering stages (density + TPDi + DPC + labels) at MS1M
+sizes, driven through the facecluster CLI. For each n it makes a synthetic kNN graph
+(make_graph.py, k = 80), runs `facecluster cluster` with exact and with pruned TPDi, and
+prints a Markdown table of wall time, CPU time and peak memory per stage, pairwise/BCubed F,
+and the fitted exponent of each stage's cost in n. Debian's python3 (+ python3-numpy).
+
+  bench/e2e/run_benchmarks.py --sizes 100000,584000,1000000,5210000 --workdir /tmp/fcbench
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+STAGES = ["density", "tpdi", "dpc_parents", "link"]
+
+
+def run(cmd):
+    print("+", " ".join(cmd), file=sys.stderr, flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_maxrss * 1024  # peak RSS of the largest child so far, bytes
+
+
+def fit_exponent(ns, ts):
+    pts = [(math.log(n), math.log(t)) for n, t in zip(ns, ts) if t > 0]
+    if len(pts) < 2:
+        return float("nan")
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    num = sum((x - mx) * (y - my) for x, y in pts)
+    den = sum((x - mx) ** 2 for x, _ in pts)
+    return num / den
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000,584000")
+    ap.add_argument("--workdir", default="/tmp/fcbench")
+    ap.add_argument("--facecluster", default=os.path.join(REPO, "build/src/facecluster"))
+    ap.add_argument("--prune", type=float, default=1e-3)
+    ap.add_argument("--threads", type=int, default=0)
+    a = ap.parse_args()
+    os.makedirs(a.workdir, exist_ok=True)
+    rows = []
+    for n in [int(s) for s in a.sizes.split(",")]:
+        prefix = os.path.join(a.workdir, f"g{n}")
+        if not os.path.exists(prefix + ".fcknn"):
+            subprocess.run([sys.executable, os.path.join(HERE, "make_graph.py"), "--n", str(n),
+                            "--out", prefix], check=True)
+        for label, prune in (("exact", 0.0), ("pruned", a.prune)):
+            summary = f"{prefix}_{label}.json"
+            pred = f"{prefix}_{label}.pred.txt"
+            cmd = [a.facecluster, "cluster", "--knn", prefix + ".fcknn", "--labels",
+                   prefix + ".labels.txt", "--tpdi-prune", str(prune), "--threads",
+                   str(a.threads), "--output", pred, "--summary", summary, "--quiet"]
+            peak = run(["/usr/bin/time", "-f", "%M", "-o", summary + ".rss"] + cmd)
+            with open(summary + ".rss") as f:
+                peak = int(f.read().split()[-1]) * 1024
+            s = json.load(open(summary))
+            st = {x["name"]: x for x in s["stages"]}
+            m = s["results"][0]["metrics"]
+            rows.append(dict(n=n, tpdi=label, peak=peak,
+                             wall={k: st[k]["wall_seconds"] for k in STAGES},
+                             cpu={k: st[k]["cpu_seconds"] for k in STAGES},
+                             fp=m["pairwise"]["fscore"], fb=m["bcubed"]["fscore"], pred=pred))
+    print(f"\nMachine: {platform.node()}, {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB\n")
+    print("| n | TPDi | density s | TPDi s | DPC s | link s | stages wall s | stages CPU s | peak GiB | pairwise F | BCubed F |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        w, c = r["wall"], r["cpu"]
+        print(f"| {r['n']:,} | {r['tpdi']} | {w['density']:.2f} | {w['tpdi']:.2f} | "
+              f"{w['dpc_parents']:.2f} | {w['link']:.2f} | {sum(w.values()):.2f} | "
+              f"{sum(c.values()):.2f} | {r['peak'] / 2**30:.2f} | {r['fp']:.4f} | {r['fb']:.4f} |")
+    for label in ("exact", "pruned"):
+        sel = [r for r in rows if r["tpdi"] == label]
+        if len(sel) >= 2:
+            ex = {k: fit_exponent([r["n"] for r in sel], [r["wall"][k] for r in sel]) for k in STAGES}
+            tot = fit_exponent([r["n"] for r in sel], [sum(r["wall"].values()) for r in sel])
+            print(f"\nFitted exponent b in time ~ n^b ({label} TPDi): " +
+                  ", ".join(f"{k} {v:.2f}" for k, v in ex.items()) + f", all stages {tot:.2f}")
+    for n in sorted({r["n"] for r in rows}):
+        ex, pr = [r for r in rows if r["n"] == n and r["tpdi"] == "exact"], \
+                 [r for r in rows if r["n"] == n and r["tpdi"] == "pruned"]
+        if ex and pr:
+            same = open(ex[0]["pred"]).read() == open(pr[0]["pred"]).read()
+            print(f"n={n:,}: pruned labels identical to exact: {same}; "
+                  f"pairwise F change {pr[0]['fp'] - ex[0]['fp']:+.5f}")
+
+
+if __name__ == "__main__":
+    main()
