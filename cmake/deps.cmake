@@ -22,3 +22,13 @@ endif()
 if(FC_BUILD_BENCH)
     find_package(benchmark REQUIRED)  # libbenchmark-dev
 endif()
+if(FC_BUILD_PYTHON)
+    # Debian's interpreter, whose site dir holds python3-numpy (a pyenv or venv python3 earlier
+    # on PATH would lack it); override with -DPython3_EXECUTABLE=... . Python3 is found before
+    # pybind11 so that pybind11 uses CMake's FindPython3 rather than its legacy finder.
+    if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+        set(Python3_EXECUTABLE /usr/bin/python3 CACHE FILEPATH "Python interpreter for the extension")
+    endif()
+    find_package(Python3 REQUIRED COMPONENTS Interpreter Development.Module)  # python3-dev
+    find_package(pybind11 CONFIG REQUIRED)  # pybind11-dev (/usr/lib/cmake/pybind11)
+endif()

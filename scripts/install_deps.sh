@@ -15,6 +15,7 @@ packages=(
     libgtest-dev libgmock-dev    # unit tests
     libbenchmark-dev             # micro-benchmarks
     python3-numpy                # tests/data generators and cross-checks (Debian's /usr/bin/python3)
+    pybind11-dev python3-dev python3-pytest  # the Python package (python/) and its tests
 )
 
 export DEBIAN_FRONTEND=noninteractive

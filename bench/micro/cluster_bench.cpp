@@ -38,7 +38,7 @@ void BM_TpdiExact(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(fc::tpdi(bench_graph(), p));
     state.SetItemsProcessed(state.iterations() * bench_graph().n);
 }
-BENCHMARK(BM_TpdiExact)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TpdiExact)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DpcParentsAndLink(benchmark::State& state) {
     const auto& g = bench_graph();
@@ -51,6 +51,52 @@ void BM_DpcParentsAndLink(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * g.n);
 }
 BENCHMARK(BM_DpcParentsAndLink)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void BM_TpdiPruned(benchmark::State& state) {
+    fc::TpdiParams p;
+    p.prune_epsilon = 1e-3;
+    p.num_threads = static_cast<int>(state.range(0));
+    for (auto _ : state) benchmark::DoNotOptimize(fc::tpdi(bench_graph(), p));
+    state.SetItemsProcessed(state.iterations() * bench_graph().n);
+}
+BENCHMARK(BM_TpdiPruned)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void BM_TpdiForDpc(benchmark::State& state) {
+    fc::TpdiParams p;
+    p.num_threads = static_cast<int>(state.range(0));
+    const auto rho = fc::ndde_approx(bench_graph());
+    for (auto _ : state) benchmark::DoNotOptimize(fc::tpdi_for_dpc(bench_graph(), rho, p));
+    state.SetItemsProcessed(state.iterations() * bench_graph().n);
+}
+BENCHMARK(BM_TpdiForDpc)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void BM_UnionFindLink(benchmark::State& state) {
+    const auto& g = bench_graph();
+    const auto rho = fc::ndde_approx(g);
+    const auto parents = fc::find_dpc_parents(g, rho, fc::tpdi(g), 1, 1);
+    for (auto _ : state) benchmark::DoNotOptimize(fc::link_dpc_parents(parents, 0.7));
+    state.SetItemsProcessed(state.iterations() * g.n);
+}
+BENCHMARK(BM_UnionFindLink)->Unit(benchmark::kMillisecond);
+
+/// Exact kNN of 20,000 x 256 faces against themselves; reports GFLOP/s of the 2 n^2 d
+/// multiply-adds, to compare with the BLAS sgemm peak of the machine.
+void BM_KnnExact(benchmark::State& state) {
+    static const fc::FeatureMatrix x = [] {
+        fc::SynthParams sp;
+        sp.n_faces = 20000;
+        sp.dim = 256;
+        return fc::make_synthetic(sp).features;
+    }();
+    fc::KnnParams kp;
+    kp.k = 80;
+    kp.num_threads = static_cast<int>(state.range(0));
+    for (auto _ : state) benchmark::DoNotOptimize(fc::build_knn_exact(x, kp));
+    state.counters["GFLOP/s"] = benchmark::Counter(
+        2.0 * double(x.rows) * double(x.rows) * double(x.cols) * double(state.iterations()) / 1e9,
+        benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_KnnExact)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -34,14 +34,15 @@ struct Entry {
 
 struct TransitionRows {
     std::vector<Entry> entries;   // n*k
-    std::vector<int32_t> length;  // per row: entries to walk (k, or fewer when pruning)
+    std::vector<uint8_t> length;  // per row: entries to walk (k, or fewer when pruning); 1 byte
+                                  // so that the n lengths stay in cache
 };
 
 TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
     const int64_t k = g.k;
     TransitionRows r;
     r.entries.resize(static_cast<size_t>(g.n * k));
-    r.length.assign(static_cast<size_t>(g.n), static_cast<int32_t>(k));
+    r.length.assign(static_cast<size_t>(g.n), static_cast<uint8_t>(k));
 #pragma omp parallel num_threads(threads)
     {
         std::vector<double> w(static_cast<size_t>(k));
@@ -62,7 +63,7 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
                 int64_t len = k;
                 while (len > 0 && suffix + row[len - 1].sqrt_q <= p.prune_epsilon)
                     suffix += row[--len].sqrt_q;
-                r.length[i] = static_cast<int32_t>(len);
+                r.length[i] = static_cast<uint8_t>(len);
             }
         }
     }
@@ -87,10 +88,12 @@ void tpdi_row(const TransitionRows& r, int64_t i, int64_t k, std::vector<uint8_t
         pos[ri[a].id] = static_cast<uint8_t>(a + 1);
         if (wanted(a)) cols.push_back(static_cast<int32_t>(a));
     }
+    // The whole row is prefetched: reading its pruned length first would put a dependent
+    // cache miss in front of every prefetch.
     auto prefetch_row = [&](int32_t j) {
         const char* p = reinterpret_cast<const char*>(&r.entries[j * k]);
-        const int64_t bytes = r.length[j] * int64_t(sizeof(Entry));
-        for (int64_t byte = 0; byte < bytes; byte += 64) __builtin_prefetch(p + byte);
+        for (int64_t byte = 0; byte < k * int64_t(sizeof(Entry)); byte += 64)
+            __builtin_prefetch(p + byte);
     };
     constexpr size_t kAhead = 2;  // rows in flight: enough to hide the latency of one row
     for (size_t c = 0; c < std::min(kAhead, cols.size()); ++c) prefetch_row(ri[cols[c]].id);
