@@ -8,6 +8,11 @@ find_package(faiss REQUIRED)          # libfaiss-dev: exact kNN (IndexFlatIP)
 find_package(CLI11 REQUIRED)          # libcli11-dev: command-line parsing
 find_package(nlohmann_json REQUIRED)  # nlohmann-json3-dev: JSON summaries
 find_package(libzip REQUIRED)         # libzip-dev: reading learn-to-cluster .npz archives
+# libigraph-dev: Infomap for the comparison baselines. Through pkg-config, whose shared-library
+# link line is just -ligraph: igraph's CMake config would add the generic libblas.so ahead of
+# OpenBLAS (see below).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET igraph)
 
 # Debian's libfaiss.a links the generic libblas.so.3, which the alternatives system may point
 # at the reference BLAS (about 20x slower). We link OpenBLAS by name ahead of it, so sgemm_

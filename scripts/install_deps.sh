@@ -11,9 +11,11 @@ packages=(
     libcli11-dev                 # command-line parsing
     nlohmann-json3-dev           # JSON summaries
     libzip-dev zipcmp zipmerge ziptool  # .npz reading (libzip's CMake config needs the tools)
+    libigraph-dev                # Infomap baseline of facecluster compare
     zlib1g-dev
     libgtest-dev libgmock-dev    # unit tests
     libbenchmark-dev             # micro-benchmarks
+    chromium fonts-dejavu-core   # renders the HTML report in a test (headless, no network)
     python3-numpy                # tests/data generators and cross-checks (Debian's /usr/bin/python3)
     pybind11-dev python3-dev python3-pytest  # the Python package (python/) and its tests
 )

@@ -12,7 +12,6 @@ import json
 import math
 import os
 import platform
-import resource
 import subprocess
 import sys
 
@@ -23,10 +22,7 @@ STAGES = ["density", "tpdi", "dpc_parents", "link"]
 
 def run(cmd):
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(cmd, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return after.ru_maxrss * 1024  # peak RSS of the largest child so far, bytes
 
 
 def fit_exponent(ns, ts):
@@ -61,10 +57,11 @@ def main():
             cmd = [a.facecluster, "cluster", "--knn", prefix + ".fcknn", "--labels",
                    prefix + ".labels.txt", "--tpdi-prune", str(prune), "--threads",
                    str(a.threads), "--output", pred, "--summary", summary, "--quiet"]
-            peak = run(["/usr/bin/time", "-f", "%M", "-o", summary + ".rss"] + cmd)
-            with open(summary + ".rss") as f:
-                peak = int(f.read().split()[-1]) * 1024
+            run(cmd)
             s = json.load(open(summary))
+            # facecluster resets the kernel's RSS high-water mark per stage (so /usr/bin/time
+            # would see only the last stage); the process peak is the largest stage peak.
+            peak = max(x["peak_rss_bytes"] for x in s["stages"])
             st = {x["name"]: x for x in s["stages"]}
             m = s["results"][0]["metrics"]
             rows.append(dict(n=n, tpdi=label, peak=peak,

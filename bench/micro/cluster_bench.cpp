@@ -2,12 +2,18 @@
 // The graph is built once per process from `make_synthetic` + exact kNN.
 #include <benchmark/benchmark.h>
 
+#include <vector>
+
 #include "facecluster/cluster/dpc.h"
 #include "facecluster/density/ndde.h"
 #include "facecluster/distance/tpdi.h"
 #include "facecluster/knn/exact_knn.h"
 #include "facecluster/knn/graph.h"
 #include "facecluster/synth/synth.h"
+
+extern "C" void sgemm_(const char* transa, const char* transb, const int* m, const int* n,
+                       const int* k, const float* alpha, const float* a, const int* lda,
+                       const float* b, const int* ldb, const float* beta, float* c, const int* ldc);
 
 namespace {
 
@@ -97,6 +103,21 @@ void BM_KnnExact(benchmark::State& state) {
         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_KnnExact)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The machine's BLAS ceiling for the kNN search: OpenBLAS sgemm on a 4096 x 4096 x 256
+/// product (the shape of FAISS's blocks is 4096 x 1024 x d).
+void BM_SgemmPeak(benchmark::State& state) {
+    const int m = 4096, n = 4096, k = 256;
+    std::vector<float> a(size_t(m) * k, 0.5f), b(size_t(n) * k, 0.25f), c(size_t(m) * n);
+    const float one = 1, zero = 0;
+    for (auto _ : state) {
+        sgemm_("T", "N", &n, &m, &k, &one, b.data(), &k, a.data(), &k, &zero, c.data(), &n);
+        benchmark::DoNotOptimize(c.data());
+    }
+    state.counters["GFLOP/s"] = benchmark::Counter(2.0 * m * n * k * double(state.iterations()) / 1e9,
+                                                   benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SgemmPeak)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

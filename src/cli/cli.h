@@ -24,5 +24,6 @@ void add_knn_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 }  // namespace fc::cli
