@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "testing/expect.h"
 #include "testing/golden.h"
 
 namespace fc::testing {
@@ -47,34 +48,10 @@ inline std::ostream& operator<<(std::ostream& os, const CliRun& r) {
     return os << "exit " << r.code << "\n--- stdout ---\n" << r.out << "--- stderr ---\n" << r.err;
 }
 
-inline std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-inline void write_bytes(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
-}
-
 /// Number of '\n'-terminated lines in a text file.
 inline int64_t count_lines(const std::string& path) {
     const std::string text = read_bytes(path);
     return std::count(text.begin(), text.end(), '\n');
-}
-
-/// Names of the entries of `dir`, sorted.
-inline std::vector<std::string> list_dir(const std::string& dir) {
-    std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(dir))
-        names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-/// Expects every one of `parts` to occur in `text`.
-inline void expect_contains(const std::string& text, std::initializer_list<std::string> parts) {
-    for (const std::string& part : parts)
-        EXPECT_NE(text.find(part), std::string::npos) << "lacks \"" << part << "\":\n" << text;
 }
 
 /// The golden case's metrics.json (parameters and the reference's scores per pred file).

@@ -15,31 +15,10 @@
 #include "facecluster/io/features.h"
 #include "facecluster/io/knn_file.h"
 #include "facecluster/types.h"
+#include "testing/expect.h"
 #include "testing/golden.h"
 
 namespace fc::testing {
-
-/// Runs `fn`, expects it to throw E, and returns the message ("" if it did not throw).
-template <class E, class Fn>
-std::string error_of(Fn&& fn) {
-    try {
-        fn();
-    } catch (const E& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "threw the wrong exception type: " << e.what();
-        return "";
-    }
-    ADD_FAILURE() << "did not throw";
-    return "";
-}
-
-/// Expects every one of `parts` to occur in `message`.
-inline void expect_contains(const std::string& message, std::initializer_list<std::string> parts) {
-    for (const std::string& part : parts)
-        EXPECT_NE(message.find(part), std::string::npos)
-            << "message '" << message << "' lacks '" << part << "'";
-}
 
 /// A golden case's features (rows already L2-normalised) and reference kNN, rows as stored.
 struct GoldenKnn {
