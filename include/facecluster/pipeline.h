@@ -10,6 +10,7 @@
 #include "facecluster/density/naive.h"
 #include "facecluster/density/ndde.h"
 #include "facecluster/distance/tpdi.h"
+#include "facecluster/knn/approx_knn.h"
 #include "facecluster/knn/exact_knn.h"
 #include "facecluster/report/stages.h"
 #include "facecluster/types.h"
@@ -28,6 +29,9 @@ std::string to_string(DistanceKind kind);
 /// Every parameter of METHOD.md §8, with the released configs' defaults.
 struct ClusterParams {
     KnnParams knn;                                ///< k = 80: neighbours per face
+    /// How cluster_features builds the graph: method auto (exact below ~200K faces at d = 256,
+    /// then IVF) and the speed/recall knobs of approximate kNN (num_threads is overridden).
+    ApproxKnnParams knn_method;
     DensityKind density = DensityKind::kNddeApprox;
     NddeParams ndde;                              ///< sigma 0.5, k 20, d 0.1, epsilon 0.05
     NaiveDensityParams naive;                     ///< radius 0.64
@@ -50,6 +54,9 @@ struct ClusterResult {
     std::vector<float> distance;   ///< n*k TPDi distances (see full_tpdi); empty for raw
     DpcParents parents;
     Labels labels;                 ///< clusters for params.dpc.tau, numbered 0..C-1
+    /// cluster_features only: how the graph was built (method, recall@k on a sample, timings);
+    /// its graph is the one built, before sorting and truncation to k.
+    KnnBuildResult knn_build;
 };
 
 /// Runs density, distance and DPC on a graph (rows sorted here if they are not; a graph
@@ -57,7 +64,7 @@ struct ClusterResult {
 ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
                             StageRecorder* stages = nullptr);
 
-/// L2-normalises features, builds the exact kNN graph, then cluster_graph.
+/// L2-normalises features, builds the kNN graph with params.knn_method, then cluster_graph.
 ClusterResult cluster_features(const FeatureMatrix& features, const ClusterParams& params,
                                StageRecorder* stages = nullptr);
 

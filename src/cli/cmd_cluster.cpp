@@ -1,6 +1,7 @@
 // facecluster cluster: features and/or a kNN graph in, cluster labels (+ metrics) out.
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -18,6 +19,8 @@ namespace {
 struct ClusterCommand {
     FeatureOptions input;
     MethodOptions method;
+    KnnMethodOptions knn_method;
+    std::optional<KnnBuildResult> knn_built;  ///< set when the graph was built here
     RunOptions run;
     std::string knn_path, labels_path, output, summary, save_knn;
     std::string select_by = "pairwise";
@@ -48,7 +51,9 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
         stages.run("normalize", [&] { return l2_normalize(raw, c.input.features); });
     KnnParams kp = c.method.params.knn;
     kp.num_threads = c.run.threads;
-    KnnGraph g = stages.run("knn", [&] { return build_knn_exact(x, kp); });
+    c.knn_method.params.num_threads = c.run.threads;
+    c.knn_built = stages.run("knn", [&] { return build_knn(x, kp, c.knn_method.params); });
+    KnnGraph g = c.knn_built->graph;
     if (!c.save_knn.empty()) stages.run("save_knn", [&] { save_knn(c.save_knn, g); });
     return g;
 }
@@ -107,6 +112,7 @@ nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
 
 void ClusterCommand::execute() {
     method.resolve();
+    knn_method.resolve();
     const std::vector<double> taus = parse_tau_list(method.tau);
     if (select_by != "pairwise" && select_by != "bcubed")
         throw InvalidArgument("--select-by '" + select_by + "': expected pairwise or bcubed");
@@ -157,6 +163,7 @@ void ClusterCommand::execute() {
     if (!run.quiet) {
         std::cout << "faces " << graph.n << ", k " << result.graph.k << ", density "
                   << to_string(params.density) << ", distance " << to_string(params.distance) << "\n";
+        if (knn_built) std::cout << describe(*knn_built, knn_built->graph.k) << "\n";
         print_rows(rows, chosen);
         print_stages(std::cout, stages.stages());
     }
@@ -167,6 +174,7 @@ void ClusterCommand::execute() {
         j["n"] = graph.n;
         j["params"] = params_json(*this, params, taus);
         j["blas"] = knn_path.empty() ? blas_description() : "not used (precomputed graph)";
+        if (knn_built) j["knn"] = to_json(*knn_built, knn_method.params);
         j["selected_tau"] = rows[chosen].tau;
         j["output"] = output;
         nlohmann::json sweep = nlohmann::json::array();
@@ -205,6 +213,7 @@ void add_cluster_command(CLI::App& app) {
                     "pairwise or bcubed F (without ground truth: the first tau)")
         ->capture_default_str();
     add_method_options(cmd, c.method);
+    add_knn_method_options(cmd, c.knn_method);
     add_run_options(cmd, c.run);
     cmd->callback([cmd_state] { cmd_state->execute(); });
 }

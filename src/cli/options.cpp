@@ -62,6 +62,50 @@ void MethodOptions::resolve() {
     params.validate();
 }
 
+void add_knn_method_options(CLI::App* cmd, KnnMethodOptions& o) {
+    ApproxKnnParams& p = o.params;
+    cmd->add_option("--knn-method", o.method,
+                    "kNN search: exact | ivf | ivf_sq8 (IVF, 8-bit codes: 4x less memory) | hnsw | "
+                    "auto (exact up to ~200K faces at d=256, then ivf, or ivf_sq8 when the "
+                    "features exceed half the free memory)")
+        ->capture_default_str();
+    cmd->add_option("--nlist", p.nlist, "IVF: k-means cells (0 = round(16 sqrt(n)), at most n/16)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--nprobe", p.nprobe,
+                    "IVF: cells scanned per query (0 = the smallest reaching --target-recall on a "
+                    "calibration sample); time grows ~linearly with it")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--train-size", p.train_size,
+                    "IVF: faces k-means trains on (0 = min(n, 16 nlist))")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--hnsw-m", p.hnsw_m, "HNSW: links per node M")->capture_default_str();
+    cmd->add_option("--hnsw-ef-construction", p.hnsw_ef_construction,
+                    "HNSW: beam width while building")
+        ->capture_default_str();
+    cmd->add_option("--hnsw-ef-search", p.hnsw_ef_search,
+                    "HNSW: beam width while searching, >= k (0 = tuned to --target-recall)")
+        ->capture_default_str();
+    cmd->add_option("--target-recall", p.target_recall,
+                    "Recall@k the automatic --nprobe / --hnsw-ef-search aim for")
+        ->capture_default_str();
+    cmd->add_option("--recall-sample", p.recall_sample,
+                    "Queries checked against exact search for the reported recall@k (0 = skip)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+}
+
+void KnnMethodOptions::resolve() {
+    try {
+        params.method = parse_knn_method(method);
+    } catch (const InvalidArgument&) {
+        throw InvalidArgument("--knn-method '" + method +
+                              "': expected one of exact, ivf, ivf_sq8, hnsw, auto");
+    }
+}
+
 void add_run_options(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--threads", o.threads, "Threads (0 = all cores); results do not depend on it")
         ->capture_default_str()
@@ -148,6 +192,47 @@ nlohmann::json to_json(const ClusteringMetrics& m) {
     return {{"pairwise", prf(m.pairwise)}, {"bcubed", prf(m.bcubed)}, {"nmi", m.nmi},
             {"ari", m.ari},               {"n", m.n},                 {"n_clusters", m.n_clusters},
             {"n_singletons", m.n_singletons}, {"n_classes", m.n_classes}};
+}
+
+nlohmann::json to_json(const KnnBuildResult& r, const ApproxKnnParams& requested) {
+    const KnnBuildDetails& d = r.details;
+    nlohmann::json params = {{"target_recall", requested.target_recall}, {"seed", requested.seed}};
+    if (r.method_used == "ivf" || r.method_used == "ivf_sq8") {
+        params["nlist"] = d.nlist;
+        params["nprobe"] = d.nprobe;
+        params["train_size"] = d.train_size;
+    } else if (r.method_used == "hnsw") {
+        params["hnsw_m"] = d.hnsw_m;
+        params["hnsw_ef_construction"] = d.hnsw_ef_construction;
+        params["hnsw_ef_search"] = d.hnsw_ef_search;
+    }
+    nlohmann::json tried = nlohmann::json::array();
+    for (const auto& [value, recall] : d.calibration) tried.push_back({value, recall});
+    return {{"method_requested", to_string(requested.method)},
+            {"method", r.method_used},
+            {"params", params},
+            {"recall_at_k", r.recall_at_k},
+            {"recall_sample", r.recall_sample},
+            {"calibration", {{"sample", d.calibration_sample}, {"tried", tried}}},
+            {"build_seconds", d.total_seconds},
+            {"seconds", {{"train", d.train_seconds},
+                         {"add", d.add_seconds},
+                         {"reference", d.reference_seconds},
+                         {"calibration", d.calibration_seconds},
+                         {"search", d.search_seconds},
+                         {"recall", d.recall_seconds}}}};
+}
+
+std::string describe(const KnnBuildResult& r, int64_t k) {
+    const KnnBuildDetails& d = r.details;
+    std::ostringstream s;
+    s << "kNN method " << r.method_used;
+    if (d.nlist > 0) s << " (nlist " << d.nlist << ", nprobe " << d.nprobe << ")";
+    if (d.hnsw_m > 0) s << " (M " << d.hnsw_m << ", ef_search " << d.hnsw_ef_search << ")";
+    if (r.recall_at_k >= 0)
+        s << ", recall@" << k << " " << std::fixed << std::setprecision(4) << r.recall_at_k
+          << " on " << r.recall_sample << " queries";
+    return s.str();
 }
 
 void write_json(const std::string& path, const nlohmann::json& j) {

@@ -95,8 +95,12 @@ ClusterResult cluster_features(const FeatureMatrix& features, const ClusterParam
     const FeatureMatrix x = timed(stages, "normalize", [&] { return l2_normalize(features, "features"); });
     KnnParams kp = params.knn;
     kp.num_threads = params.num_threads;
-    const KnnGraph g = timed(stages, "knn", [&] { return build_knn_exact(x, kp); });
-    return cluster_graph(g, params, stages);
+    ApproxKnnParams ap = params.knn_method;
+    ap.num_threads = params.num_threads;
+    KnnBuildResult built = timed(stages, "knn", [&] { return build_knn(x, kp, ap); });
+    ClusterResult r = cluster_graph(built.graph, params, stages);
+    r.knn_build = std::move(built);
+    return r;
 }
 
 }  // namespace fc
