@@ -11,7 +11,7 @@
 /// quantization for nearest neighbor search").
 ///
 /// Choosing a method (`auto`, see resolve_knn_method):
-/// - `exact`   when n^2 * d <= kAutoExactMaxWork (about 200K faces at d = 256: about four
+/// - `exact`   when n^2 * d <= kAutoExactMaxWork (about 200K faces at d = 256: about two
 ///             minutes of BLAS on 2 cores). Reference results; cost O(n^2 d).
 /// - `ivf`     otherwise, when the n*d*4-byte copy of the features the index keeps fits in
 ///             memory_budget. Cost O(n nlist d) in BLAS for the cells plus
@@ -21,10 +21,11 @@
 ///             codes blur the tail of an 80-neighbour list: at 20K x 256 synthetic faces with
 ///             every cell probed, recall@80 was 0.69 with 32-byte PQ codes, 0.82 with 64-byte
 ///             ones and 0.993 with SQ8; at 200K SQ8 stays within 0.003 of `ivf` at equal nprobe.
-/// - `hnsw` is never chosen by auto: on 200K x 256 synthetic faces (2 shared cores) FAISS's
-///          HNSW took 578 s to build and 332 s to search at ef 160 for recall@80 0.81, where
-///          exact search took 252 s. Debian's FAISS computes its distances with SSE only, one
-///          pair at a time; an all-pairs graph is what BLAS does best.
+/// - `hnsw` is never chosen by auto: on 200K x 256 synthetic faces FAISS's HNSW took 578 s
+///          to build and 332 s to search at ef 160 for recall@80 0.81, where exact search
+///          took 252 s under the same load (126 s on a quiet machine). Debian's FAISS computes
+///          its distances with SSE only, one pair at a time; an all-pairs graph is what BLAS
+///          does best.
 ///
 /// Determinism (results for the same params, build and data):
 /// - `exact`, `ivf`, `ivf_sq8`: bit-identical for any num_threads. The k-means training,
@@ -63,7 +64,7 @@ struct ApproxKnnParams {
 
     // ---- IVF (ivf, ivf_sq8)
     /// Number of k-means cells; [1, n]. 0 = round(16 sqrt(n)), at most n / 16 (16000 at 1M
-    /// faces). Finer cells scan less for the same recall (at 1M, 12.8% of the faces scanned
+    /// faces). Finer cells scan less for the same recall (at 1M, probing 12.8% of the cells
     /// gave recall@80 0.93 with 16000 cells, 0.84 with 4000) but cost n x nlist x d twice in
     /// BLAS (filing the faces, then choosing each query's cells) plus the training.
     int64_t nlist = 0;
@@ -72,7 +73,7 @@ struct ApproxKnnParams {
     /// about linearly with nprobe.
     int64_t nprobe = 0;
     /// Faces (a seeded sample) the k-means training sees; [nlist, n]. 0 = min(n, 16 nlist).
-    /// Training costs 8 Lloyd iterations of train_size x nlist x d in BLAS.
+    /// Training costs 4 Lloyd iterations of train_size x nlist x d in BLAS.
     int64_t train_size = 0;
 
     // ---- HNSW (hnsw)

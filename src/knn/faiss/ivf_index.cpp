@@ -118,10 +118,10 @@ void IvfIndex::nearest_cells(int64_t nq, const float* q, int64_t nprobe,
     const int64_t nlist = static_cast<int64_t>(offsets_.size()) - 1;
     ws.cell_sim.resize(static_cast<size_t>(nq * nprobe));
     ws.cell.resize(ws.cell_sim.size());
-    ws.s.resize(static_cast<size_t>(kQueryChunk * kCentroidChunk));
     for (int64_t i = 0; i < nq; ++i)
         faiss::minheap_heapify(size_t(nprobe), &ws.cell_sim[size_t(i * nprobe)],
                                &ws.cell[size_t(i * nprobe)]);
+    ws.s.resize(static_cast<size_t>(kQueryChunk * kCentroidChunk));
     const float* centroids = quantizer_.get_xb();
     for (int64_t c0 = 0; c0 < nlist; c0 += kCentroidChunk) {
         const int64_t nc = std::min(kCentroidChunk, nlist - c0);
@@ -133,10 +133,10 @@ void IvfIndex::nearest_cells(int64_t nq, const float* q, int64_t nprobe,
             for (int64_t t = 0; t < m; ++t) {
                 float* hv = &ws.cell_sim[size_t((q0 + t) * nprobe)];
                 idx_t* hi = &ws.cell[size_t((q0 + t) * nprobe)];
+                const float* st = ws.s.data() + t * nc;
                 for (int64_t j = 0; j < nc; ++j)
-                    if (ws.s[size_t(t * nc + j)] > hv[0])
-                        faiss::minheap_replace_top(size_t(nprobe), hv, hi, ws.s[size_t(t * nc + j)],
-                                                   c0 + j);
+                    if (st[j] > hv[0])
+                        faiss::minheap_replace_top(size_t(nprobe), hv, hi, st[j], c0 + j);
             }
         }
     }

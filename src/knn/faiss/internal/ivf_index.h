@@ -17,10 +17,13 @@
 namespace fc::internal {
 
 struct IvfConfig {
-    int64_t nlist = 1;          ///< cells
-    int64_t train_size = 1;     ///< faces (a seeded sample) k-means sees; >= nlist
-    int kmeans_iterations = 8;  ///< Lloyd iterations (FAISS's IVF default: 10)
-    bool sq8 = false;           ///< store residuals to the cell centroid in 8 bits per dimension
+    int64_t nlist = 1;       ///< cells
+    int64_t train_size = 1;  ///< faces (a seeded sample) k-means sees; >= nlist
+    /// Lloyd iterations. FAISS's IVF default is 10; at 200K faces 4 iterations on 16 faces per
+    /// cell lost 0.001 recall@80 against 8 iterations, at half the training time, while 8
+    /// faces per cell lost 0.014: the sample size matters, the iterations hardly.
+    int kmeans_iterations = 4;
+    bool sq8 = false;  ///< store residuals to the cell centroid in 8 bits per dimension
     uint64_t seed = 1234;
     int64_t block = 4096;  ///< queries per BLAS block (coarse search)
     int threads = 1;
@@ -29,12 +32,14 @@ struct IvfConfig {
 class IvfIndex {
 public:
     /// Trains the cells on a sample of x's rows and files every row into its nearest cell.
-    /// x must outlive nothing: flat cells keep their own copy (n*d floats), sq8 n*d bytes.
+    /// Keeps no reference to x: flat cells hold their own copy (n*d floats), sq8 n*d bytes.
     IvfIndex(const FeatureMatrix& x, const IvfConfig& config);
 
     /// The k most similar stored faces of each of nq contiguous queries (nq x d), probing the
     /// nprobe nearest cells: sims descending (nq x k), labels -1 where fewer were found.
-    /// Single-threaded; call it from several threads on different blocks.
+    /// Single-threaded; call it from several threads on different blocks. (Choosing the cells
+    /// among those nearest the query's own cell instead of among all nlist was tried: on
+    /// 200K synthetic faces it lost 0.05 recall@80 at nprobe 256, so every centroid is scored.)
     void search(int64_t nq, const float* q, int64_t k, int64_t nprobe, float* sims,
                 idx_t* labels) const;
 
