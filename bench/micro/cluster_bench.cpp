@@ -2,11 +2,13 @@
 // The graph is built once per process from `make_synthetic` + exact kNN.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <vector>
 
 #include "facecluster/cluster/dpc.h"
 #include "facecluster/density/ndde.h"
 #include "facecluster/distance/tpdi.h"
+#include "facecluster/io/knn_file.h"
 #include "facecluster/knn/exact_knn.h"
 #include "facecluster/knn/graph.h"
 #include "facecluster/synth/synth.h"
@@ -75,6 +77,29 @@ void BM_TpdiForDpc(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * bench_graph().n);
 }
 BENCHMARK(BM_TpdiForDpc)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+/// A large graph from a file (FC_BENCH_KNN=path/to/graph.fcknn, e.g. bench/e2e/make_graph.py
+/// --n 584000): TPDi as the clustering path runs it, with the locality order off (arg 1 = 0)
+/// or on (1), so the cache effect of the order is measured in one run. Skipped without it.
+void BM_TpdiForDpcFileGraph(benchmark::State& state) {
+    const char* path = std::getenv("FC_BENCH_KNN");
+    if (path == nullptr) {
+        state.SkipWithError("set FC_BENCH_KNN to a .fcknn graph");
+        return;
+    }
+    static const fc::KnnGraph g = fc::load_knn(path);
+    static const std::vector<double> rho = fc::ndde_approx(g);
+    fc::TpdiParams p;
+    p.num_threads = static_cast<int>(state.range(0));
+    p.locality_min_faces = state.range(1) ? 0 : g.n + 1;
+    for (auto _ : state) benchmark::DoNotOptimize(fc::tpdi_for_dpc(g, rho, p));
+    state.SetItemsProcessed(state.iterations() * g.n);
+}
+BENCHMARK(BM_TpdiForDpcFileGraph)
+    ->ArgsProduct({{1, 2}, {0, 1}})
+    ->ArgNames({"threads", "locality"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_UnionFindLink(benchmark::State& state) {
     const auto& g = bench_graph();

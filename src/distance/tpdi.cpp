@@ -8,6 +8,8 @@
 #include "facecluster/error.h"
 #include "facecluster/parallel.h"
 #include "facecluster/report/progress.h"
+#include "distance/internal/locality_order.h"
+#include "internal/huge_pages.h"
 
 namespace fc {
 
@@ -17,6 +19,9 @@ void TpdiParams::validate() const {
     if (!(prune_epsilon >= 0 && prune_epsilon < 1))
         throw InvalidArgument("TpdiParams.prune_epsilon=" + std::to_string(prune_epsilon) +
                               ": must be in [0, 1) (0 = exact)");
+    if (locality_min_faces < 0)
+        throw InvalidArgument("TpdiParams.locality_min_faces=" +
+                              std::to_string(locality_min_faces) + ": must be >= 0");
     if (num_threads < 0)
         throw InvalidArgument("TpdiParams.num_threads=" + std::to_string(num_threads) +
                               ": must be >= 0");
@@ -27,35 +32,59 @@ namespace {
 /// One kNN entry with its sqrt(Q): ids and weights of a row sit side by side (8 bytes per
 /// entry), so reading a neighbour's row touches k*8 contiguous bytes that one prefetch loop
 /// brings in. Random row reads are what bounds this kernel.
+/// Each face's visiting order follows its first few neighbours: enough to keep an identity
+/// together, few enough that the walk does not jump to other identities through the tail.
+constexpr int64_t kLocalityFanout = 8;
+
 struct Entry {
     int32_t id;
     float sqrt_q;  // float32 like the reference's buffer; products are summed in double
 };
 
+/// The rows of sqrt(Q) in visiting order: row q holds face order[q]'s row, with every
+/// neighbour id renamed to its visiting position, so that the rows a face reads sit near its
+/// own (see locality_order.h). Sums run over the same columns in the same order as in id
+/// order: the distances are bit-identical either way.
 struct TransitionRows {
-    std::vector<Entry> entries;   // n*k
+    std::vector<int32_t> order;               // order[q] = face id of row q
+    internal::HugePageVector<Entry> entries;  // n*k
     std::vector<uint8_t> length;  // per row: entries to walk (k, or fewer when pruning); 1 byte
                                   // so that the n lengths stay in cache
 };
 
+/// Visiting order: near neighbours together once the rows outgrow the cache.
+std::vector<int32_t> visiting_order(const KnnGraph& g, const TpdiParams& p) {
+    if (g.n >= p.locality_min_faces) return internal::locality_order(g, kLocalityFanout);
+    std::vector<int32_t> order(static_cast<size_t>(g.n));
+    for (int64_t i = 0; i < g.n; ++i) order[i] = static_cast<int32_t>(i);
+    return order;
+}
+
 TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
     const int64_t k = g.k;
     TransitionRows r;
+    r.order = visiting_order(g, p);
+    internal::HugePageVector<int32_t> position(static_cast<size_t>(g.n));
+    for (int64_t q = 0; q < g.n; ++q) position[r.order[q]] = static_cast<int32_t>(q);
     r.entries.resize(static_cast<size_t>(g.n * k));
     r.length.assign(static_cast<size_t>(g.n), static_cast<uint8_t>(k));
 #pragma omp parallel num_threads(threads)
     {
         std::vector<double> w(static_cast<size_t>(k));
 #pragma omp for schedule(static)
-        for (int64_t i = 0; i < g.n; ++i) {
+        for (int64_t q = 0; q < g.n; ++q) {
+            const int64_t i = r.order[q];
             double sum = 0;
             for (int64_t a = 0; a < k; ++a) {
                 w[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / p.sigma);
                 sum += w[a];
             }
-            Entry* row = &r.entries[i * k];
-            for (int64_t a = 0; a < k; ++a)
-                row[a] = {g.row_ids(i)[a], static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)))};
+            Entry* row = &r.entries[q * k];
+            for (int64_t a = 0; a < k; ++a) {
+                const int32_t id = g.row_ids(i)[a];
+                row[a] = {id < 0 ? -1 : position[id],
+                          static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)))};
+            }
             if (p.prune_epsilon > 0) {
                 // Shortest prefix whose dropped suffix sums to <= epsilon (rows are sorted,
                 // so sqrt(Q) decreases along the row and the suffix holds the smallest terms).
@@ -63,19 +92,20 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
                 int64_t len = k;
                 while (len > 0 && suffix + row[len - 1].sqrt_q <= p.prune_epsilon)
                     suffix += row[--len].sqrt_q;
-                r.length[i] = static_cast<uint8_t>(len);
+                r.length[q] = static_cast<uint8_t>(len);
             }
         }
     }
     return r;
 }
 
-/// Computes row i of D_T for the columns `wanted(a)` accepts. `pos` is a per-thread table of
-/// n bytes, zero outside this call; pos[m] = column of m in row i, plus 1. `cols` is scratch.
+/// Computes the D_T row of face order[q] (into `out`) for the columns `wanted(a)` accepts.
+/// `pos` is a per-thread table of n bytes, zero outside this call; pos[m] = column of m in
+/// row q, plus 1 (m a visiting position). `cols` is scratch.
 template <class Wanted>
-void tpdi_row(const TransitionRows& r, int64_t i, int64_t k, std::vector<uint8_t>& pos,
+void tpdi_row(const TransitionRows& r, int64_t q, int64_t k, internal::HugePageVector<uint8_t>& pos,
               std::vector<int32_t>& cols, float* out, Wanted wanted) {
-    const Entry* ri = &r.entries[i * k];
+    const Entry* ri = &r.entries[q * k];
     double sq_i[257];  // sq_i[0] = 0 absorbs ids absent from row i without a branch
     sq_i[0] = 0;
     cols.clear();
@@ -123,12 +153,13 @@ std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params, float 
     Progress progress("tpdi", g.n);
 #pragma omp parallel num_threads(threads)
     {
-        std::vector<uint8_t> pos(static_cast<size_t>(g.n), 0);
+        internal::HugePageVector<uint8_t> pos(static_cast<size_t>(g.n), 0);
         std::vector<int32_t> cols;
         cols.reserve(static_cast<size_t>(g.k));
 #pragma omp for schedule(dynamic, 512)
-        for (int64_t i = 0; i < g.n; ++i) {
-            tpdi_row(rows, i, g.k, pos, cols, &dist[i * g.k],
+        for (int64_t q = 0; q < g.n; ++q) {
+            const int64_t i = rows.order[q];
+            tpdi_row(rows, q, g.k, pos, cols, &dist[i * g.k],
                      [&](int64_t a) { return wanted(i, a); });
             progress.add(1);
         }
