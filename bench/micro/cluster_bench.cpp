@@ -79,8 +79,8 @@ void BM_TpdiForDpc(benchmark::State& state) {
 BENCHMARK(BM_TpdiForDpc)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 /// A large graph from a file (FC_BENCH_KNN=path/to/graph.fcknn, e.g. bench/e2e/make_graph.py
-/// --n 584000): TPDi as the clustering path runs it, with the locality order off (arg 1 = 0)
-/// or on (1), so the cache effect of the order is measured in one run. Skipped without it.
+/// --n 584000): TPDi as the clustering path runs it, with the locality order off or on and
+/// exact or pruned (epsilon 1e-3), all measured in one run. Skipped without the variable.
 void BM_TpdiForDpcFileGraph(benchmark::State& state) {
     const char* path = std::getenv("FC_BENCH_KNN");
     if (path == nullptr) {
@@ -92,12 +92,13 @@ void BM_TpdiForDpcFileGraph(benchmark::State& state) {
     fc::TpdiParams p;
     p.num_threads = static_cast<int>(state.range(0));
     p.locality_min_faces = state.range(1) ? 0 : g.n + 1;
+    p.prune_epsilon = state.range(2) ? 1e-3 : 0.0;
     for (auto _ : state) benchmark::DoNotOptimize(fc::tpdi_for_dpc(g, rho, p));
     state.SetItemsProcessed(state.iterations() * g.n);
 }
 BENCHMARK(BM_TpdiForDpcFileGraph)
-    ->ArgsProduct({{1, 2}, {0, 1}})
-    ->ArgNames({"threads", "locality"})
+    ->ArgsProduct({{1, 2}, {0, 1}, {0, 1}})
+    ->ArgNames({"threads", "locality", "prune"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

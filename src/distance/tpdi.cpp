@@ -5,10 +5,10 @@
 #include <limits>
 #include <string>
 
+#include "distance/internal/locality_order.h"
 #include "facecluster/error.h"
 #include "facecluster/parallel.h"
 #include "facecluster/report/progress.h"
-#include "distance/internal/locality_order.h"
 #include "internal/huge_pages.h"
 
 namespace fc {
@@ -86,12 +86,16 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
                           static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)))};
             }
             if (p.prune_epsilon > 0) {
-                // Shortest prefix whose dropped suffix sums to <= epsilon (rows are sorted,
-                // so sqrt(Q) decreases along the row and the suffix holds the smallest terms).
+                // Shortest prefix whose dropped suffix has Q mass <= epsilon^2 (rows are
+                // sorted, so Q decreases along the row and the suffix holds the smallest terms).
+                const double budget = p.prune_epsilon * p.prune_epsilon;
                 double suffix = 0;
                 int64_t len = k;
-                while (len > 0 && suffix + row[len - 1].sqrt_q <= p.prune_epsilon)
-                    suffix += row[--len].sqrt_q;
+                while (len > 0 &&
+                       suffix + double(row[len - 1].sqrt_q) * row[len - 1].sqrt_q <= budget) {
+                    --len;
+                    suffix += double(row[len].sqrt_q) * row[len].sqrt_q;
+                }
                 r.length[q] = static_cast<uint8_t>(len);
             }
         }
@@ -178,11 +182,10 @@ std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
     if (static_cast<int64_t>(rho.size()) != g.n)
         throw InvalidArgument("tpdi_for_dpc: rho has " + std::to_string(rho.size()) +
                               " entries, expected n=" + std::to_string(g.n));
-    return tpdi_impl(g, params, std::numeric_limits<float>::quiet_NaN(),
-                     [&](int64_t i, int64_t a) {
-                         const int32_t j = g.row_ids(i)[a];
-                         return j != i && rho[j] >= rho[i];
-                     });
+    return tpdi_impl(g, params, std::numeric_limits<float>::quiet_NaN(), [&](int64_t i, int64_t a) {
+        const int32_t j = g.row_ids(i)[a];
+        return j != i && rho[j] >= rho[i];
+    });
 }
 
 }  // namespace fc

@@ -16,8 +16,12 @@ namespace fc {
 struct TpdiParams {
     double sigma = 0.05;  ///< bandwidth sigma_T of the transition kernel; > 0
     /// Pruning bound epsilon, in [0, 1). 0 = exact. Otherwise the walk over each neighbour
-    /// j's row stops once the remaining sum of sqrt(Q_j) is <= epsilon; since every
-    /// sqrt(Q_i(m)) <= 1, each pruned distance satisfies exact <= pruned <= exact + epsilon.
+    /// j's row stops where the remaining Q_j mass is <= epsilon^2. The terms it drops sum to
+    /// at most sqrt(sum of dropped Q_i) * sqrt(sum of dropped Q_j) <= 1 * epsilon
+    /// (Cauchy-Schwarz; Q_i sums to at most 1), so every pruned distance satisfies
+    /// exact <= pruned <= exact + epsilon. (Bounding the dropped sqrt(Q_j) sum by epsilon
+    /// instead, as first done, guarantees the same but prunes almost nothing: the tail of a
+    /// row holds many small sqrt(Q) whose sum is large while their squares are not.)
     double prune_epsilon = 0.0;
     int num_threads = 0;  ///< 0 = all cores; results do not depend on it
     /// Visit faces in a cache-friendly order (near neighbours one after another) when n is
