@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <unordered_set>
 
 #include "facecluster/cluster/union_find.h"
@@ -71,7 +72,8 @@ FaceIndex& FaceIndex::operator=(FaceIndex&&) noexcept = default;
 FaceIndex::~FaceIndex() = default;
 
 FaceIndex FaceIndex::create(const std::string& path, const FeatureMatrix& features,
-                            std::span<const int64_t> face_ids, const IndexParams& params) {
+                            std::span<const int64_t> face_ids, const IndexParams& params,
+                            UpdateReport* report) {
     params.validate();
     if (features.rows < 1 || features.cols < 1)
         throw InvalidArgument("index create: features are " + std::to_string(features.rows) + " x " +
@@ -81,9 +83,20 @@ FaceIndex FaceIndex::create(const std::string& path, const FeatureMatrix& featur
     s.d = features.cols;
     const std::vector<int64_t> ids = checked_new_ids(s, features.rows, face_ids);
     const FeatureMatrix x = l2_normalize(features, "features");
-    auto impl = std::make_unique<Impl>(internal::Store::create(path), std::move(s));
-    impl->update([&](IndexState& st, Delta& delta) { return internal::add_faces(st, x.data, ids, delta); });
-    return FaceIndex(std::move(impl));
+    try {
+        auto impl = std::make_unique<Impl>(internal::Store::create(path), std::move(s));
+        UpdateReport r = impl->update(
+            [&](IndexState& st, Delta& delta) { return internal::add_faces(st, x.data, ids, delta); });
+        if (report) *report = std::move(r);
+        return FaceIndex(std::move(impl));
+    } catch (const IoError& e) {
+        if (std::string(e.what()).find("already exists") != std::string::npos) throw;
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        throw;
+    } catch (...) {
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        throw;
+    }
 }
 
 FaceIndex FaceIndex::open(const std::string& path) {

@@ -90,8 +90,10 @@ class FaceIndex {
 public:
     /// Creates a new index file at `path` (must not exist) holding `features` (n x d, any
     /// scale: rows are L2-normalised) under `face_ids` (n distinct ids; empty = 0..n-1).
+    /// `report` (optional) receives what the initial build did.
     static FaceIndex create(const std::string& path, const FeatureMatrix& features,
-                            std::span<const int64_t> face_ids, const IndexParams& params = {});
+                            std::span<const int64_t> face_ids, const IndexParams& params = {},
+                            UpdateReport* report = nullptr);
     /// Opens an existing index (IoError naming the file when it is missing or not an index).
     static FaceIndex open(const std::string& path);
 

@@ -163,7 +163,10 @@ void write_changes(sqlite3* db, const std::string& path, const IndexState& s, co
             "(SELECT value FROM meta WHERE key = 'revision'), ?, ?, ?)");
     for (const ClusterEvent& e : report.events) {
         std::string others;
-        for (int64_t o : e.others) others += (others.empty() ? "" : " ") + std::to_string(o);
+        for (int64_t o : e.others) {
+            if (!others.empty()) others += ' ';
+            others += std::to_string(o);
+        }
         ev.text(to_string(e.kind)).i64(e.cluster).text(others).run();
     }
 }
