@@ -16,6 +16,7 @@ constexpr float kSlack = 1e-4f;
 constexpr int64_t kExtra = 16;        // candidates beyond k re-ranked exactly
 constexpr int64_t kQueryBlock = 256;  // queries per BLAS product
 constexpr int64_t kBaseBlock = 4096;  // faces per BLAS product
+constexpr int64_t kParallelQueries = 16;  // fewer queries are scanned on one thread
 
 using Candidate = std::pair<float, int32_t>;  // (approximate distance, slot)
 
@@ -23,6 +24,18 @@ struct QueryState {
     std::vector<Candidate> heap;     // max-heap of the `keep` smallest approximate distances
     std::vector<int32_t> reverse;    // rows this query may enter
 };
+
+/// scores = q * base^T for a few queries: BLAS would wake its thread pool for microseconds of
+/// work. The scores only select candidates, so the summation order does not matter.
+void small_product(const float* q, int64_t qn, const float* base, int64_t bn, int64_t d, float* scores) {
+    for (int64_t a = 0; a < qn; ++a)
+        for (int64_t b = 0; b < bn; ++b) {
+            float sum = 0;
+#pragma omp simd reduction(+ : sum)
+            for (int64_t t = 0; t < d; ++t) sum += q[a * d + t] * base[b * d + t];
+            scores[a * bn + b] = sum;
+        }
+}
 
 void scan_scores(const IndexState& s, const float* scores, int64_t b0, int64_t bn, int64_t keep,
                  int32_t reverse_below, QueryState& q) {
@@ -101,13 +114,18 @@ SearchOutput search_rows(const IndexState& s, const std::vector<int32_t>& querie
         std::vector<QueryState> st(static_cast<size_t>(qn));
         for (int64_t b0 = 0; b0 < n; b0 += kBaseBlock) {
             const int64_t bn = std::min(kBaseBlock, n - b0);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(qn), int(bn), int(d), 1.0f,
-                        qbuf.data(), int(d), s.vec(b0), int(d), 0.0f, scores.data(), int(bn));
-#pragma omp parallel for schedule(static) num_threads(threads)
+            if (qn >= kParallelQueries)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(qn), int(bn), int(d), 1.0f,
+                            qbuf.data(), int(d), s.vec(b0), int(d), 0.0f, scores.data(), int(bn));
+            else
+                small_product(qbuf.data(), qn, s.vec(b0), bn, d, scores.data());
+            // Small batches (an update of a few faces) stay on one thread: waking a team per
+            // block costs more than the scan.
+#pragma omp parallel for schedule(static) num_threads(threads) if (qn >= kParallelQueries)
             for (int64_t q = 0; q < qn; ++q)
                 scan_scores(s, &scores[q * bn], b0, bn, keep, reverse_below, st[q]);
         }
-#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads) if (qn >= kParallelQueries)
         for (int64_t q = 0; q < qn; ++q)
             finish_query(s, queries[q0 + q], st[q], &out.ids[(q0 + q) * k], &out.dists[(q0 + q) * k]);
         for (int64_t q = 0; q < qn; ++q) {

@@ -15,6 +15,7 @@ namespace fc::internal {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr size_t kParallelFaces = 2048;  // smaller updates stay on one thread (no team wake-up)
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 /// The first ndde_k entries of a row as (face id, distance): all NDDe reads of the row.
@@ -61,7 +62,8 @@ std::vector<char> update_densities(IndexState& s, const Pending& p, int32_t firs
     std::sort(cand.begin(), cand.end());
     cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
     std::vector<double> fresh(cand.size());
-#pragma omp parallel for schedule(dynamic, 64) num_threads(resolve_threads(s.params.num_threads))
+#pragma omp parallel for schedule(dynamic, 64) num_threads(resolve_threads(s.params.num_threads)) \
+    if (cand.size() >= kParallelFaces)
     for (int64_t c = 0; c < int64_t(cand.size()); ++c) fresh[c] = gather_rho(s, cand[c]);
     std::vector<char> changed(static_cast<size_t>(n), 0);
     for (size_t c = 0; c < cand.size(); ++c) {
@@ -92,7 +94,7 @@ std::vector<char> update_parents(IndexState& s, const Pending& p, const std::vec
     for (int32_t i = 0; i < n; ++i)
         if (mode[i]) todo.push_back(i);
     std::vector<std::pair<int32_t, float>> result(todo.size());
-#pragma omp parallel num_threads(resolve_threads(s.params.num_threads))
+#pragma omp parallel num_threads(resolve_threads(s.params.num_threads)) if (todo.size() >= kParallelFaces)
     {
         TpdiScratch t;
 #pragma omp for schedule(dynamic, 64)

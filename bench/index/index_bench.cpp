@@ -1,0 +1,115 @@
+// Incremental index updates against full re-runs (BENCHMARKS.md, "Incremental index").
+// Usage: fc_index_bench N [D=256] [K=80] [BATCH=1000] [SINGLES=20] [WORKDIR=/tmp]
+// Builds an index of N synthetic faces, adds BATCH faces in one update, then SINGLES faces
+// one at a time, and times a full run on the final N + BATCH faces two ways: the index's own
+// build (same exact kNN) and the engine's cluster_features (FAISS exact kNN + stages).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "facecluster/index/face_index.h"
+#include "facecluster/pipeline.h"
+#include "facecluster/synth/synth.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+fc::FeatureMatrix rows(const fc::FeatureMatrix& x, int64_t b, int64_t e) {
+    return fc::FeatureMatrix::from_vector(e - b, x.cols, std::vector<float>(x.row(b), x.row(e)));
+}
+
+std::vector<int64_t> ids(int64_t b, int64_t e) {
+    std::vector<int64_t> out;
+    for (int64_t i = b; i < e; ++i) out.push_back(i);
+    return out;
+}
+
+std::string fresh(const std::string& dir, const std::string& name) {
+    const std::string path = dir + "/" + name;
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+    return path;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: %s N [D=256] [K=80] [BATCH=1000] [SINGLES=20] [WORKDIR=/tmp]\n", argv[0]);
+        return 2;
+    }
+    const int64_t n = std::stoll(argv[1]);
+    const int64_t d = argc > 2 ? std::stoll(argv[2]) : 256;
+    const int64_t k = argc > 3 ? std::stoll(argv[3]) : 80;
+    const int64_t batch = argc > 4 ? std::stoll(argv[4]) : 1000;
+    const int64_t singles = argc > 5 ? std::stoll(argv[5]) : 20;
+    const std::string dir = argc > 6 ? argv[6] : "/tmp";
+
+    fc::SynthParams sp;
+    sp.n_faces = n + batch + singles;
+    sp.dim = d;
+    sp.seed = 7;
+    const fc::FeatureMatrix x = fc::make_synthetic(sp).features;
+    fc::IndexParams params;
+    params.k = k;
+
+    auto t = Clock::now();
+    fc::FaceIndex index = fc::FaceIndex::create(fresh(dir, "bench.fcx"), rows(x, 0, n), ids(0, n), params);
+    const double create_s = seconds_since(t);
+
+    t = Clock::now();
+    const fc::UpdateReport big = index.add(rows(x, n, n + batch), ids(n, n + batch));
+    const double batch_s = seconds_since(t);
+
+    std::vector<double> single_ms;
+    fc::UpdateReport one;
+    for (int64_t i = n + batch; i < n + batch + singles; ++i) {
+        t = Clock::now();
+        one = index.add(rows(x, i, i + 1), ids(i, i + 1));
+        single_ms.push_back(1e3 * seconds_since(t));
+    }
+    std::sort(single_ms.begin(), single_ms.end());
+    index = fc::FaceIndex::open(dir + "/bench.fcx");  // close the writer before timing the reopen
+    t = Clock::now();
+    const fc::FaceIndex reopened = fc::FaceIndex::open(dir + "/bench.fcx");
+    const double open_s = seconds_since(t);
+
+    t = Clock::now();
+    fc::FaceIndex::create(fresh(dir, "bench_full.fcx"), rows(x, 0, n + batch), ids(0, n + batch), params);
+    const double full_index_s = seconds_since(t);
+
+    fc::ClusterParams cp;
+    cp.knn.k = k;
+    cp.knn_method.method = fc::KnnMethod::kExact;
+    t = Clock::now();
+    fc::cluster_features(rows(x, 0, n + batch), cp);
+    const double full_engine_s = seconds_since(t);
+
+    std::printf("n %lld, d %lld, k %lld\n", (long long)n, (long long)d, (long long)k);
+    std::printf("create index (n faces)            %9.2f s\n", create_s);
+    std::printf("add %lld faces, one update         %9.3f s  (search %.3f, update %.3f, link %.3f, commit %.3f)\n",
+                (long long)batch, batch_s, big.seconds_search, big.seconds_update, big.seconds_link,
+                big.seconds_commit);
+    std::printf("  rows changed %lld, densities %lld, parents checked %lld\n", (long long)big.rows_changed,
+                (long long)big.densities_changed, (long long)big.parents_checked);
+    std::printf("add 1 face: median %.1f ms, max %.1f ms over %lld adds\n", single_ms[single_ms.size() / 2],
+                single_ms.back(), (long long)singles);
+    std::printf("  last single add: search %.1f ms, update %.1f ms, link %.1f ms, commit %.1f ms; "
+                "rows %lld, densities %lld, parents checked %lld\n",
+                1e3 * one.seconds_search, 1e3 * one.seconds_update, 1e3 * one.seconds_link,
+                1e3 * one.seconds_commit, (long long)one.rows_changed, (long long)one.densities_changed,
+                (long long)one.parents_checked);
+    std::printf("reopen (load from SQLite)         %9.2f s\n", open_s);
+    std::printf("full run, index build on n+%lld    %9.2f s  -> add/full = %.4f\n", (long long)batch,
+                full_index_s, batch_s / full_index_s);
+    std::printf("full run, engine cluster_features %9.2f s  -> add/full = %.4f\n", full_engine_s,
+                batch_s / full_engine_s);
+    return 0;
+}
