@@ -7,10 +7,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "facecluster/index/face_index.h"
+#include "facecluster/metrics/ari.h"
 #include "facecluster/pipeline.h"
 #include "facecluster/synth/synth.h"
 
@@ -68,6 +71,9 @@ int main(int argc, char** argv) {
     const fc::UpdateReport big = index.add(rows(x, n, n + batch), ids(n, n + batch));
     const double batch_s = seconds_since(t);
 
+    std::vector<int64_t> incremental;  // clusters of faces 0..n+batch-1 (face id = row)
+    for (const fc::FaceLabel& l : index.labels()) incremental.push_back(l.cluster);
+
     std::vector<double> single_ms;
     fc::UpdateReport one;
     for (int64_t i = n + batch; i < n + batch + singles; ++i) {
@@ -89,8 +95,18 @@ int main(int argc, char** argv) {
     cp.knn.k = k;
     cp.knn_method.method = fc::KnnMethod::kExact;
     t = Clock::now();
-    fc::cluster_features(rows(x, 0, n + batch), cp);
+    const fc::ClusterResult engine = fc::cluster_features(rows(x, 0, n + batch), cp);
     const double full_engine_s = seconds_since(t);
+    int64_t same_cluster_count = 0;  // faces whose cluster is identical as a set in both runs
+    {
+        std::vector<int64_t> a = incremental, b = engine.labels;
+        std::map<int64_t, std::vector<int64_t>> ma, mb;
+        for (size_t i = 0; i < a.size(); ++i) ma[a[i]].push_back(int64_t(i)), mb[b[i]].push_back(int64_t(i));
+        std::set<std::vector<int64_t>> sb;
+        for (auto& [id, m] : mb) sb.insert(m);
+        for (auto& [id, m] : ma)
+            if (sb.count(m)) same_cluster_count += int64_t(m.size());
+    }
 
     std::printf("n %lld, d %lld, k %lld\n", (long long)n, (long long)d, (long long)k);
     std::printf("create index (n faces)            %9.2f s\n", create_s);
@@ -111,5 +127,7 @@ int main(int argc, char** argv) {
                 full_index_s, batch_s / full_index_s);
     std::printf("full run, engine cluster_features %9.2f s  -> add/full = %.4f\n", full_engine_s,
                 batch_s / full_engine_s);
+    std::printf("incremental index vs engine (FAISS kNN) partition: ARI %.6f, faces in identical clusters %.4f\n",
+                fc::ari_score(incremental, engine.labels), double(same_cluster_count) / double(n + batch));
     return 0;
 }
