@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     const int64_t batch = argc > 4 ? std::stoll(argv[4]) : 1000;
     const int64_t singles = argc > 5 ? std::stoll(argv[5]) : 20;
     const std::string dir = argc > 6 ? argv[6] : "/tmp";
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // lines reach a redirected file as they are printed
 
     fc::SynthParams sp;
     sp.n_faces = n + batch + singles;
@@ -87,10 +88,21 @@ int main(int argc, char** argv) {
     const fc::FaceIndex reopened = fc::FaceIndex::open(dir + "/bench.fcx");
     const double open_s = seconds_since(t);
 
-    t = Clock::now();
-    fc::FaceIndex::create(fresh(dir, "bench_full.fcx"), rows(x, 0, n + batch), ids(0, n + batch), params);
-    const double full_index_s = seconds_since(t);
-
+    std::printf("n %lld, d %lld, k %lld\n", (long long)n, (long long)d, (long long)k);
+    std::printf("create index (n faces)            %9.2f s\n", create_s);
+    std::printf("add %lld faces, one update         %9.3f s  (search %.3f, update %.3f, link %.3f, commit %.3f)\n",
+                (long long)batch, batch_s, big.seconds_search, big.seconds_update, big.seconds_link,
+                big.seconds_commit);
+    std::printf("  rows changed %lld, densities %lld, parents checked %lld\n", (long long)big.rows_changed,
+                (long long)big.densities_changed, (long long)big.parents_checked);
+    std::printf("add 1 face: median %.1f ms, max %.1f ms over %lld adds\n", single_ms[single_ms.size() / 2],
+                single_ms.back(), (long long)singles);
+    std::printf("  last single add: search %.1f ms, update %.1f ms, link %.1f ms, commit %.1f ms; "
+                "rows %lld, densities %lld, parents checked %lld\n",
+                1e3 * one.seconds_search, 1e3 * one.seconds_update, 1e3 * one.seconds_link,
+                1e3 * one.seconds_commit, (long long)one.rows_changed, (long long)one.densities_changed,
+                (long long)one.parents_checked);
+    std::printf("reopen (load from SQLite)         %9.2f s\n", open_s);
     fc::ClusterParams cp;
     cp.knn.k = k;
     cp.knn_method.method = fc::KnnMethod::kExact;
@@ -108,26 +120,16 @@ int main(int argc, char** argv) {
             if (sb.count(m)) same_cluster_count += int64_t(m.size());
     }
 
-    std::printf("n %lld, d %lld, k %lld\n", (long long)n, (long long)d, (long long)k);
-    std::printf("create index (n faces)            %9.2f s\n", create_s);
-    std::printf("add %lld faces, one update         %9.3f s  (search %.3f, update %.3f, link %.3f, commit %.3f)\n",
-                (long long)batch, batch_s, big.seconds_search, big.seconds_update, big.seconds_link,
-                big.seconds_commit);
-    std::printf("  rows changed %lld, densities %lld, parents checked %lld\n", (long long)big.rows_changed,
-                (long long)big.densities_changed, (long long)big.parents_checked);
-    std::printf("add 1 face: median %.1f ms, max %.1f ms over %lld adds\n", single_ms[single_ms.size() / 2],
-                single_ms.back(), (long long)singles);
-    std::printf("  last single add: search %.1f ms, update %.1f ms, link %.1f ms, commit %.1f ms; "
-                "rows %lld, densities %lld, parents checked %lld\n",
-                1e3 * one.seconds_search, 1e3 * one.seconds_update, 1e3 * one.seconds_link,
-                1e3 * one.seconds_commit, (long long)one.rows_changed, (long long)one.densities_changed,
-                (long long)one.parents_checked);
-    std::printf("reopen (load from SQLite)         %9.2f s\n", open_s);
-    std::printf("full run, index build on n+%lld    %9.2f s  -> add/full = %.4f\n", (long long)batch,
-                full_index_s, batch_s / full_index_s);
     std::printf("full run, engine cluster_features %9.2f s  -> add/full = %.4f\n", full_engine_s,
                 batch_s / full_engine_s);
     std::printf("incremental index vs engine (FAISS kNN) partition: ARI %.6f, faces in identical clusters %.4f\n",
                 fc::ari_score(incremental, engine.labels), double(same_cluster_count) / double(n + batch));
+    std::fflush(stdout);
+    t = Clock::now();
+    fc::FaceIndex::create(fresh(dir, "bench_full.fcx"), rows(x, 0, n + batch), ids(0, n + batch), params);
+    const double full_index_s = seconds_since(t);
+
+    std::printf("full run, index build on n+%lld    %9.2f s  -> add/full = %.4f\n", (long long)batch,
+                full_index_s, batch_s / full_index_s);
     return 0;
 }

@@ -102,6 +102,25 @@ TEST(FaceIndex, RemoveEqualsAFullRunOnTheRemainder) {
     expect_matches_engine(index);
 }
 
+TEST(FaceIndex, ThreadCountDoesNotChangeTheResult) {
+    const FeatureMatrix x = synth_faces(3000, 32, 17);
+    std::vector<std::vector<TreeEdge>> trees;
+    for (int threads : {1, 2}) {
+        IndexParams p = small_params();
+        p.num_threads = threads;
+        FaceIndex index = FaceIndex::create(temp_index_path("threads" + std::to_string(threads)),
+                                            rows_of(x, 0, 2600), iota_ids(0, 2600), p);
+        index.add(rows_of(x, 2600, 3000), iota_ids(2600, 3000));  // large enough to run in parallel
+        trees.push_back(index.tree());
+    }
+    ASSERT_EQ(trees[0].size(), trees[1].size());
+    for (size_t i = 0; i < trees[0].size(); ++i) {
+        EXPECT_EQ(trees[0][i].parent, trees[1][i].parent);
+        EXPECT_EQ(trees[0][i].distance, trees[1][i].distance);
+        EXPECT_EQ(trees[0][i].density, trees[1][i].density);
+    }
+}
+
 TEST(FaceIndex, ReopenedIndexHoldsTheSameState) {
     const std::string path = temp_index_path("reopen");
     const FeatureMatrix x = synth_faces(500, 32, 3);
