@@ -185,10 +185,10 @@ std::pair<int32_t, float> best_parent(const IndexState& s, int32_t i, TpdiScratc
 }
 
 std::pair<int32_t, float> refresh_parent(const IndexState& s, int32_t i,
-                                         const std::vector<char>& rho_changed, TpdiScratch& t) {
+                                         const std::vector<char>& changed, TpdiScratch& t) {
     const int64_t k = s.k();
     const int32_t p = s.parent[i];
-    if (p >= 0 && s.rho[p] < s.rho[i]) return best_parent(s, i, t);
+    if (p >= 0 && (s.rho[p] < s.rho[i] || changed[p] == 2)) return best_parent(s, i, t);
     int64_t best_col = k;  // columns order ties, as the engine's scan
     for (int64_t a = 0; a < k && p >= 0; ++a)
         if (s.nbr[i * k + a] == p) best_col = a;
@@ -197,7 +197,7 @@ std::pair<int32_t, float> refresh_parent(const IndexState& s, int32_t i,
     bool loaded = false;
     for (int64_t a = 0; a < k; ++a) {
         const int32_t j = s.nbr[i * k + a];
-        if (j < 0 || j == i || j == p || !rho_changed[j] || s.rho[j] < s.rho[i]) continue;
+        if (j < 0 || j == i || j == p || !changed[j] || s.rho[j] < s.rho[i]) continue;
         if (!loaded) t.load_row(s, i), loaded = true;
         const float dj = tpdi_entry(s, t, j);
         if (best < 0 || dj < best_d || (dj == best_d && a < best_col)) {

@@ -75,10 +75,12 @@ float tpdi_entry(const IndexState& s, const TpdiScratch& t, int32_t j);
 /// rho_j >= rho_i. Returns {parent slot or -1, distance or 1}.
 std::pair<int32_t, float> best_parent(const IndexState& s, int32_t i, TpdiScratch& t);
 
-/// Parent of i when only the densities of some neighbours changed (flagged in
-/// rho_changed): examines just those neighbours; falls back to best_parent when the current
-/// parent became invalid.
+/// Parent of i when i's own row and density are unchanged and only some neighbours changed
+/// (changed[j]: 1 = j's density changed, 2 = j's row changed, so D_T(i, j) may have changed
+/// too). Every other candidate keeps its validity and distance, so only the changed ones can
+/// beat the current parent; when the parent itself lost its higher density or its row
+/// changed, falls back to best_parent.
 std::pair<int32_t, float> refresh_parent(const IndexState& s, int32_t i,
-                                         const std::vector<char>& rho_changed, TpdiScratch& t);
+                                         const std::vector<char>& changed, TpdiScratch& t);
 
 }  // namespace fc::internal

@@ -75,21 +75,20 @@ std::vector<char> update_densities(IndexState& s, const Pending& p, int32_t firs
     return changed;
 }
 
-/// Parents of faces whose row, a neighbour's row or their density changed are recomputed
-/// ("full"); faces where only some neighbours' densities changed are refreshed ("light").
+/// Parents of faces whose own row or density changed are recomputed ("full"); faces that
+/// only list a face whose row or density changed compare just those neighbours with their
+/// current parent ("light", see refresh_parent).
 std::vector<char> update_parents(IndexState& s, const Pending& p, const std::vector<char>& rho_changed,
                                  UpdateReport& r) {
     const int64_t n = s.n();
+    std::vector<char> changed(rho_changed.begin(), rho_changed.end());  // 1 density, 2 row
+    for (int32_t i : p.rows) changed[i] = 2;
     std::vector<char> mode(static_cast<size_t>(n), 0);  // 2 full, 1 light
-    for (int32_t i : p.rows) {
-        mode[i] = 2;
-        for (int32_t j : s.in[i]) mode[j] = 2;
+    for (int32_t j = 0; j < n; ++j) {
+        if (!changed[j]) continue;
+        mode[j] = 2;
+        for (int32_t i : s.in[j]) mode[i] = std::max<char>(mode[i], 1);
     }
-    for (int32_t j = 0; j < n; ++j)
-        if (rho_changed[j]) mode[j] = 2;
-    for (int32_t j = 0; j < n; ++j)
-        if (rho_changed[j])
-            for (int32_t i : s.in[j]) mode[i] = std::max<char>(mode[i], 1);
     std::vector<int32_t> todo;
     for (int32_t i = 0; i < n; ++i)
         if (mode[i]) todo.push_back(i);
@@ -100,19 +99,19 @@ std::vector<char> update_parents(IndexState& s, const Pending& p, const std::vec
 #pragma omp for schedule(dynamic, 64)
         for (int64_t c = 0; c < int64_t(todo.size()); ++c)
             result[c] = mode[todo[c]] == 2 ? best_parent(s, todo[c], t)
-                                           : refresh_parent(s, todo[c], rho_changed, t);
+                                           : refresh_parent(s, todo[c], changed, t);
     }
-    std::vector<char> changed(static_cast<size_t>(n), 0);
+    std::vector<char> parent_changed(static_cast<size_t>(n), 0);
     for (size_t c = 0; c < todo.size(); ++c) {
         const int32_t i = todo[c];
         if (result[c].first == s.parent[i] && result[c].second == s.pdist[i]) continue;
         s.parent[i] = result[c].first;
         s.pdist[i] = result[c].second;
-        changed[i] = 1;
+        parent_changed[i] = 1;
         ++r.parents_changed;
     }
     r.parents_checked = static_cast<int64_t>(todo.size());
-    return changed;
+    return parent_changed;
 }
 
 /// Links, remaps ids and lists in `delta` every face whose stored columns changed.
