@@ -118,6 +118,22 @@ TEST(IndexErrors, FilesAndArguments) {
     EXPECT_TRUE(index.verify().empty());
 }
 
+TEST(IndexErrors, AStaleWriterIsRefusedAndCanRetry) {
+    const std::string path = temp_index_path("stale");
+    const FeatureMatrix x = synth_faces(300, 32, 19);
+    FaceIndex::create(path, rows_of(x, 0, 200), iota_ids(0, 200), small_params());
+    FaceIndex a = FaceIndex::open(path);
+    FaceIndex b = FaceIndex::open(path);
+    a.add(rows_of(x, 200, 250), iota_ids(200, 250));
+    testing::expect_contains(
+        testing::error_of<Error>([&] { b.add(rows_of(x, 250, 300), iota_ids(250, 300)); }),
+        {"another process", "nothing was written", "retry"});
+    EXPECT_EQ(b.size(), 250);  // b reloaded the file: a's faces, not its own failed batch
+    b.add(rows_of(x, 250, 300), iota_ids(250, 300));
+    EXPECT_EQ(FaceIndex::open(path).size(), 300);
+    EXPECT_TRUE(FaceIndex::open(path).verify().empty());
+}
+
 TEST(IndexSmall, GrowsFromOneFaceOneAtATime) {
     const FeatureMatrix x = synth_faces(40, 32, 13);
     FaceIndex index = FaceIndex::create(temp_index_path("tiny"), rows_of(x, 0, 1), iota_ids(0, 1), small_params());

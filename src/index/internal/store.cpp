@@ -226,13 +226,15 @@ Store Store::open(const std::string& path) {
     return store;
 }
 
-Store::Store(Store&& other) noexcept : db_(other.db_), path_(std::move(other.path_)) {
+Store::Store(Store&& other) noexcept
+    : db_(other.db_), path_(std::move(other.path_)), revision_(other.revision_) {
     other.db_ = nullptr;
 }
 
 Store& Store::operator=(Store&& other) noexcept {
     std::swap(db_, other.db_);
     std::swap(path_, other.path_);
+    std::swap(revision_, other.revision_);
     return *this;
 }
 
@@ -250,6 +252,7 @@ IndexState Store::load() const {
     s.params.min_cluster_size = std::stoll(meta["min_cluster_size"]);
     s.params.min_confidence = std::stod(meta["min_confidence"]);
     s.next_cluster = std::stoll(meta["next_cluster"]);
+    revision_ = std::stoll(meta["revision"]);
     const int64_t k = s.k();
     std::vector<int64_t> rows;  // neighbour face ids, mapped to slots once all are loaded
     std::vector<float> dists;
@@ -298,8 +301,14 @@ IndexState Store::load() const {
 void Store::commit(const IndexState& s, const Delta& delta, const UpdateReport& report) {
     exec(db_, path_, "BEGIN IMMEDIATE");
     try {
+        const int64_t on_file = std::stoll(read_meta(db_, path_)["revision"]);
+        if (on_file != revision_)
+            throw Error(path_ + ": another process updated the index (revision " +
+                        std::to_string(on_file) + ") since this one read it (revision " +
+                        std::to_string(revision_) + "); nothing was written: retry the update");
         write_changes(db_, path_, s, delta, report);
         exec(db_, path_, "COMMIT");
+        ++revision_;
     } catch (...) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;

@@ -31,8 +31,11 @@ public:
     Store& operator=(Store&& other) noexcept;
     ~Store();
 
+    /// Reads the whole index and remembers its revision.
     IndexState load() const;
     /// Writes `delta` of `s` and the meta values as one transaction; rolls back on error.
+    /// Throws Error, writing nothing, when another process committed an update since this
+    /// store was loaded (its in-memory state would be stale).
     void commit(const IndexState& s, const Delta& delta, const UpdateReport& report);
     const std::string& path() const { return path_; }
 
@@ -40,6 +43,7 @@ private:
     Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
     sqlite3* db_ = nullptr;
     std::string path_;
+    mutable int64_t revision_ = 0;  ///< revision of the last load or commit
 };
 
 }  // namespace fc::internal
