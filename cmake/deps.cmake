@@ -8,6 +8,7 @@ find_package(faiss REQUIRED)          # libfaiss-dev: exact kNN (IndexFlatIP)
 find_package(CLI11 REQUIRED)          # libcli11-dev: command-line parsing
 find_package(nlohmann_json REQUIRED)  # nlohmann-json3-dev: JSON summaries
 find_package(libzip REQUIRED)         # libzip-dev: reading learn-to-cluster .npz archives
+find_package(SQLite3 REQUIRED)        # libsqlite3-dev: the persistent face index (src/index)
 # libigraph-dev: Infomap for the comparison baselines. Through pkg-config, whose shared-library
 # link line is just -ligraph: igraph's CMake config would add the generic libblas.so ahead of
 # OpenBLAS (see below).

@@ -12,6 +12,7 @@ packages=(
     nlohmann-json3-dev           # JSON summaries
     libzip-dev zipcmp zipmerge ziptool  # .npz reading (libzip's CMake config needs the tools)
     libigraph-dev                # Infomap baseline of facecluster compare
+    libsqlite3-dev               # the persistent face index (facecluster index ...)
     zlib1g-dev
     libgtest-dev libgmock-dev    # unit tests
     libbenchmark-dev             # micro-benchmarks

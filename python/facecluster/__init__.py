@@ -12,6 +12,8 @@ Clustering* (Chen et al., ECCV 2022). Quick start::
 Contents:
 
 - :class:`FaceCluster`: the whole method as a scikit-learn-style estimator.
+- :class:`FaceIndex`: a persistent collection (SQLite file) updated incrementally with stable
+  cluster ids, constraints, confidences, merge suggestions and the whole tau hierarchy.
 - Stage functions, usable alone: :func:`build_knn`, :func:`sort_knn`, :func:`ndde_approx`,
   :func:`ndde_exact`, :func:`naive_density`, :func:`tpdi`, :func:`dpc`,
   :func:`dpc_parents`, :func:`link_dpc_parents`.
@@ -55,6 +57,8 @@ from .api import (  # noqa: E402
     tpdi,
 )
 from .estimator import FaceCluster  # noqa: E402
+
+FaceIndex = _core.FaceIndex  # persistent incremental index (docs/index.md)
 from .metrics import (  # noqa: E402
     ari,
     bcubed_fscore,
@@ -69,6 +73,7 @@ __version__ = _core.__version__
 
 __all__ = [
     "FaceCluster",
+    "FaceIndex",
     "ari",
     "bcubed_fscore",
     "bcubed_scores",

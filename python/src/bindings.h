@@ -14,5 +14,6 @@ void init_cluster(pybind11::module_& m);   ///< DPC parents, linking
 void init_metrics(pybind11::module_& m);   ///< pairwise, BCubed, NMI, ARI, all at once
 void init_synth(pybind11::module_& m);     ///< synthetic hard-cluster data
 void init_pipeline(pybind11::module_& m);  ///< ClusterParams, cluster_graph, cluster_features
+void init_index(pybind11::module_& m);     ///< FaceIndex: persistent incremental index
 
 }  // namespace fc::python

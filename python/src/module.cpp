@@ -43,4 +43,5 @@ PYBIND11_MODULE(_core, m) {
     fc::python::init_metrics(m);
     fc::python::init_synth(m);
     fc::python::init_pipeline(m);
+    fc::python::init_index(m);
 }

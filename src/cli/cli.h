@@ -25,5 +25,6 @@ void add_eval_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
+void add_index_command(CLI::App& app);
 
 }  // namespace fc::cli
