@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cli/cli.h"
+#include "cli/calibration_output.h"
 #include "cli/options.h"
 #include "facecluster/error.h"
 #include "facecluster/io/atomic_file.h"
@@ -24,6 +25,7 @@ struct ClusterCommand {
     RunOptions run;
     std::string knn_path, labels_path, output, summary, save_knn;
     std::string select_by = "pairwise";
+    std::optional<FeatureMatrix> unit_features;  ///< preprocessed rows, when features are read
 
     void execute();
 };
@@ -47,8 +49,11 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     const FeatureMatrix raw =
         stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
     *n_features = raw.rows;
+    PreprocessParams pp = c.method.params.preprocess;
+    pp.num_threads = c.run.threads;
     const FeatureMatrix x =
-        stages.run("normalize", [&] { return l2_normalize(raw, c.input.features); });
+        stages.run("normalize", [&] { return preprocess_features(raw, pp, c.input.features); });
+    c.unit_features = x;
     KnnParams kp = c.method.params.knn;
     kp.num_threads = c.run.threads;
     c.knn_method.params.num_threads = c.run.threads;
@@ -104,6 +109,9 @@ nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
             {"naive_radius", p.naive.radius},
             {"distance", to_string(p.distance)},
             {"tpdi_sigma", p.tpdi.sigma},
+            {"mode", to_string(p.mode)},
+            {"center", p.preprocess.center},
+            {"whiten", p.preprocess.whiten},
             {"max_conn", p.dpc.max_conn},
             {"tau", taus},
             {"threads", c.run.threads},
@@ -113,7 +121,7 @@ nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
 void ClusterCommand::execute() {
     method.resolve();
     knn_method.resolve();
-    const std::vector<double> taus = parse_tau_list(method.tau);
+    std::vector<double> taus = parse_tau_list(method.tau);
     if (select_by != "pairwise" && select_by != "bcubed")
         throw InvalidArgument("--select-by '" + select_by + "': expected pairwise or bcubed");
     for (const auto* path : {&output, &summary, &save_knn})
@@ -142,6 +150,9 @@ void ClusterCommand::execute() {
                               std::to_string(graph.k) + " of the graph in " + knn_path +
                               "; lower --k or rebuild the graph with facecluster knn");
     ClusterResult result = cluster_graph(graph, params, &stages);
+    if (method.tau_from_data()) taus = {result.calibration.tau};
+    params.ndde.sigma = result.calibration.ndde_sigma;  // the values used, for the summary
+    params.tpdi.sigma = result.calibration.tpdi_sigma;
 
     std::vector<TauRow> rows;
     stages.run("link_and_eval", [&] {
@@ -158,13 +169,24 @@ void ClusterCommand::execute() {
         }
     });
     const size_t chosen = choose_row(rows, select_by);
+    GeometryParams gp;
+    gp.num_threads = run.threads;
+    const GeometryReport geometry = stages.run("geometry", [&] {
+        return describe_geometry(result.graph, unit_features ? &*unit_features : nullptr, gp);
+    });
+    const ClusterQuality quality = stages.run("quality", [&] {
+        return assess_clustering(rows[chosen].labels, result.parents, rows[chosen].tau);
+    });
     if (!output.empty()) stages.run("write_labels", [&] { save_labels(output, rows[chosen].labels); });
 
     if (!run.quiet) {
         std::cout << "faces " << graph.n << ", k " << result.graph.k << ", density "
                   << to_string(params.density) << ", distance " << to_string(params.distance) << "\n";
         if (knn_built) std::cout << describe(*knn_built, knn_built->graph.k) << "\n";
+        if (params.mode == ParamMode::kCalibrated) std::cout << describe(result.calibration) << "\n";
         print_rows(rows, chosen);
+        print_geometry(std::cout, geometry);
+        print_quality(std::cout, quality);
         print_stages(std::cout, stages.stages());
     }
     if (!summary.empty()) {
@@ -175,7 +197,10 @@ void ClusterCommand::execute() {
         j["params"] = params_json(*this, params, taus);
         j["blas"] = knn_path.empty() ? blas_description() : "not used (precomputed graph)";
         if (knn_built) j["knn"] = to_json(*knn_built, knn_method.params);
+        if (params.mode == ParamMode::kCalibrated) j["calibration"] = to_json(result.calibration);
         j["selected_tau"] = rows[chosen].tau;
+        j["geometry"] = to_json(geometry);
+        j["quality"] = to_json(quality);
         j["output"] = output;
         nlohmann::json sweep = nlohmann::json::array();
         for (const auto& r : rows) {
@@ -213,6 +238,12 @@ void add_cluster_command(CLI::App& app) {
                     "pairwise or bcubed F (without ground truth: the first tau)")
         ->capture_default_str();
     add_method_options(cmd, c.method);
+    cmd->add_flag("--center", c.method.params.preprocess.center,
+                  "With --features: subtract the mean face before L2 normalisation (helps "
+                  "compressed embeddings such as dlib/face-api)");
+    cmd->add_flag("--whiten", c.method.params.preprocess.whiten,
+                  "With --features: PCA-whiten on the data itself (implies centring; helps when "
+                  "a few nuisance directions dominate, see the anisotropy warning)");
     add_knn_method_options(cmd, c.knn_method);
     add_run_options(cmd, c.run);
     cmd->callback([cmd_state] { cmd_state->execute(); });
