@@ -58,6 +58,9 @@ double off_diagonal(const std::vector<double>& a, int64_t d) {
 void PreprocessParams::validate() const {
     if (sample < 2)
         throw InvalidArgument("PreprocessParams.sample=" + std::to_string(sample) + ": must be >= 2");
+    if (!(whiten_above >= 0) || !std::isfinite(whiten_above))
+        throw InvalidArgument("PreprocessParams.whiten_above=" + std::to_string(whiten_above) +
+                              ": must be finite and >= 0");
     if (!(epsilon > 0) || !std::isfinite(epsilon))
         throw InvalidArgument("PreprocessParams.epsilon=" + std::to_string(epsilon) +
                               ": must be finite and > 0");
@@ -136,9 +139,7 @@ FeatureMoments feature_moments(const FeatureMatrix& x, int64_t sample, int num_t
 namespace {
 
 // W = V^T diag(1 / sqrt(lambda + eps * mean(lambda))) V (ZCA), d x d row-major.
-std::vector<double> whitening_matrix(const std::vector<double>& covariance, int64_t d,
-                                     double epsilon) {
-    const SymmetricEigen e = symmetric_eigen(covariance, d);
+std::vector<double> whitening_matrix(const SymmetricEigen& e, int64_t d, double epsilon) {
     const double mean = std::accumulate(e.values.begin(), e.values.end(), 0.0) / double(d);
     std::vector<double> w(static_cast<size_t>(d * d), 0.0);
     for (int64_t r = 0; r < d; ++r) {
@@ -153,18 +154,30 @@ std::vector<double> whitening_matrix(const std::vector<double>& covariance, int6
 }  // namespace
 
 FeatureMatrix preprocess_features(const FeatureMatrix& x, const PreprocessParams& params,
-                                  const std::string& name) {
+                                  const std::string& name, PreprocessReport* report) {
     params.validate();
+    PreprocessReport local;
+    PreprocessReport& rep = report ? *report : local;
+    rep = {};
     FeatureMatrix unit = l2_normalize(x, name);
     if (!params.active()) return unit;
     const int64_t n = unit.rows, d = unit.cols;
-    if (params.whiten && d > kMaxWhitenDim)
+    const bool spectrum = params.whiten || params.whiten_above > 0;
+    if (spectrum && d > kMaxWhitenDim)
         throw InvalidArgument(name + ": whitening supports d <= 4096, got d=" + std::to_string(d) +
                               "; use centring only");
-    const FeatureMoments m = feature_moments(unit, params.whiten ? params.sample : 1,
-                                             params.num_threads);
+    const FeatureMoments m = feature_moments(unit, spectrum ? params.sample : 1, params.num_threads);
+    SymmetricEigen eig;
+    if (spectrum) {
+        eig = symmetric_eigen(m.covariance, d);
+        const double mean = std::accumulate(eig.values.begin(), eig.values.end(), 0.0) / double(d);
+        rep.anisotropy = mean > 0 ? eig.values.front() / mean : 1.0;
+    }
+    rep.whitened = params.whiten || (params.whiten_above > 0 && rep.anisotropy > params.whiten_above);
+    rep.centred = params.center || rep.whitened;
+    if (!rep.centred) return unit;
     const std::vector<double> w =
-        params.whiten ? whitening_matrix(m.covariance, d, params.epsilon) : std::vector<double>{};
+        rep.whitened ? whitening_matrix(eig, d, params.epsilon) : std::vector<double>{};
     std::vector<float> out(static_cast<size_t>(n * d));
     const int threads = resolve_threads(params.num_threads);
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -173,8 +186,8 @@ FeatureMatrix preprocess_features(const FeatureMatrix& x, const PreprocessParams
         for (int64_t j = 0; j < d; ++j) z[j] = unit.row(i)[j] - m.mean[j];
         float* o = out.data() + i * d;
         for (int64_t p = 0; p < d; ++p) {
-            double s = params.whiten ? 0.0 : z[p];
-            if (params.whiten)
+            double s = rep.whitened ? 0.0 : z[p];
+            if (rep.whitened)
                 for (int64_t q = 0; q < d; ++q) s += w[p * d + q] * z[q];
             o[p] = static_cast<float>(s);
         }

@@ -26,9 +26,16 @@ struct ClusterCommand {
     std::string knn_path, labels_path, output, summary, save_knn;
     std::string select_by = "pairwise";
     std::optional<FeatureMatrix> unit_features;  ///< preprocessed rows, when features are read
+    std::string preprocess;  ///< --preprocess; empty = the mode's default
+    CLI::Option* preprocess_option = nullptr;
+    PreprocessReport preprocessed;
 
     void execute();
 };
+
+/// --preprocess auto whitens above this anisotropy (docs/calibration.md: the synthetic
+/// anisotropic set measures 32, ArcFace-like sets 3, the LFW FaceNet subset 5.6).
+constexpr double kAutoWhitenAbove = 8.0;
 
 struct TauRow {
     double tau;
@@ -37,6 +44,16 @@ struct TauRow {
     bool has_metrics = false;
     ClusteringMetrics metrics;
 };
+
+// --preprocess as params; the default depends on --params (none for paper, auto calibrated).
+PreprocessParams preprocess_params(const std::string& option, const std::string& mode) {
+    const std::string choice = option.empty() ? (mode == "calibrated" ? "auto" : "none") : option;
+    PreprocessParams p;
+    p.center = choice == "center";
+    p.whiten = choice == "whiten";
+    if (choice == "auto") p.whiten_above = kAutoWhitenAbove;
+    return p;
+}
 
 KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_features) {
     if (!c.knn_path.empty()) {
@@ -49,10 +66,10 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     const FeatureMatrix raw =
         stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
     *n_features = raw.rows;
-    PreprocessParams pp = c.method.params.preprocess;
+    PreprocessParams pp = preprocess_params(c.preprocess, c.method.mode);
     pp.num_threads = c.run.threads;
-    const FeatureMatrix x =
-        stages.run("normalize", [&] { return preprocess_features(raw, pp, c.input.features); });
+    const FeatureMatrix x = stages.run(
+        "normalize", [&] { return preprocess_features(raw, pp, c.input.features, &c.preprocessed); });
     c.unit_features = x;
     KnnParams kp = c.method.params.knn;
     kp.num_threads = c.run.threads;
@@ -110,8 +127,9 @@ nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
             {"distance", to_string(p.distance)},
             {"tpdi_sigma", p.tpdi.sigma},
             {"mode", to_string(p.mode)},
-            {"center", p.preprocess.center},
-            {"whiten", p.preprocess.whiten},
+            {"preprocess", c.preprocess.empty() ? "default" : c.preprocess},
+            {"centred", c.preprocessed.centred},
+            {"whitened", c.preprocessed.whitened},
             {"max_conn", p.dpc.max_conn},
             {"tau", taus},
             {"threads", c.run.threads},
@@ -121,6 +139,9 @@ nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
 void ClusterCommand::execute() {
     method.resolve();
     knn_method.resolve();
+    if (!preprocess.empty() && !knn_path.empty())
+        throw InvalidArgument("--preprocess applies when cluster builds the graph from --features; "
+                              "with --knn the graph is already built");
     std::vector<double> taus = parse_tau_list(method.tau);
     if (select_by != "pairwise" && select_by != "bcubed")
         throw InvalidArgument("--select-by '" + select_by + "': expected pairwise or bcubed");
@@ -184,6 +205,11 @@ void ClusterCommand::execute() {
                   << to_string(params.density) << ", distance " << to_string(params.distance) << "\n";
         if (knn_built) std::cout << describe(*knn_built, knn_built->graph.k) << "\n";
         if (params.mode == ParamMode::kCalibrated) std::cout << describe(result.calibration) << "\n";
+        if (preprocessed.centred)
+            std::cout << "preprocess: " << (preprocessed.whitened ? "whitened" : "centred")
+                      << (preprocessed.anisotropy > 0
+                              ? " (anisotropy before: " + std::to_string(preprocessed.anisotropy) + ")"
+                              : std::string()) << "\n";
         print_rows(rows, chosen);
         print_geometry(std::cout, geometry);
         print_quality(std::cout, quality);
@@ -238,12 +264,13 @@ void add_cluster_command(CLI::App& app) {
                     "pairwise or bcubed F (without ground truth: the first tau)")
         ->capture_default_str();
     add_method_options(cmd, c.method);
-    cmd->add_flag("--center", c.method.params.preprocess.center,
-                  "With --features: subtract the mean face before L2 normalisation (helps "
-                  "compressed embeddings such as dlib/face-api)");
-    cmd->add_flag("--whiten", c.method.params.preprocess.whiten,
-                  "With --features: PCA-whiten on the data itself (implies centring; helps when "
-                  "a few nuisance directions dominate, see the anisotropy warning)");
+    c.preprocess_option =
+        cmd->add_option("--preprocess", c.preprocess,
+                        "With --features, before L2 normalisation: none | center (subtract the "
+                        "mean face) | whiten (PCA-whiten on the data itself) | auto (whiten only "
+                        "when one direction carries over 8x the mean variance). Default: none "
+                        "with --params paper, auto with --params calibrated")
+            ->check(CLI::IsMember({"none", "center", "whiten", "auto"}));
     add_knn_method_options(cmd, c.knn_method);
     add_run_options(cmd, c.run);
     cmd->callback([cmd_state] { cmd_state->execute(); });

@@ -47,6 +47,13 @@ void add_method_options(CLI::App* cmd, MethodOptions& o) {
     cmd->add_option("--calib-ndde-factor", p.calibration.ndde_factor,
                     "Calibrated mode: NDDe sigma = factor x nearest-neighbour distance scale")
         ->capture_default_str();
+    cmd->add_option("--calib-growth-limit", p.calibration.growth_limit,
+                    "Calibrated mode: tau stops where log(expected cluster size) rises more than "
+                    "this over --calib-tau-window")
+        ->capture_default_str();
+    cmd->add_option("--calib-tau-window", p.calibration.tau_window,
+                    "Calibrated mode: window of the chaining test on tau")
+        ->capture_default_str();
     cmd->add_option("--max-conn", p.dpc.max_conn, "Parents linked per face")->capture_default_str();
     o.ndde_sigma_option =
         cmd->add_option("--ndde-sigma", p.ndde.sigma, "NDDe kernel bandwidth sigma")->capture_default_str();

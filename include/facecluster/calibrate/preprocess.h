@@ -19,6 +19,10 @@ namespace fc {
 struct PreprocessParams {
     bool center = false;  ///< subtract the mean of the L2-normalised rows
     bool whiten = false;  ///< ZCA whitening with the covariance of the centred rows (implies center)
+    /// > 0: whiten (as `whiten`) only when the largest covariance eigenvalue exceeds this many
+    /// times the mean one, i.e. when a few directions dominate; 0 = never. The CLI's
+    /// `--preprocess auto` uses 8 (docs/calibration.md).
+    double whiten_above = 0;
     /// Rows the covariance is estimated from (every ceil(n / sample)-th row); >= 2.
     int64_t sample = 50000;
     /// Added to every eigenvalue before inverting, as a fraction of their mean; > 0.
@@ -26,7 +30,13 @@ struct PreprocessParams {
     int num_threads = 0;  ///< 0 = all cores; results do not depend on it
 
     void validate() const;
-    bool active() const { return center || whiten; }
+    bool active() const { return center || whiten || whiten_above > 0; }
+};
+
+/// What preprocess_features did.
+struct PreprocessReport {
+    bool centred = false, whitened = false;
+    double anisotropy = 0;  ///< largest / mean covariance eigenvalue before; 0 if not computed
 };
 
 /// Eigen-decomposition of a symmetric d x d matrix (cyclic Jacobi, deterministic).
@@ -48,6 +58,7 @@ FeatureMoments feature_moments(const FeatureMatrix& x, int64_t sample, int num_t
 /// plain L2 normalisation. `name` labels error messages (zero rows, NaN). Whitening needs
 /// d <= 4096.
 FeatureMatrix preprocess_features(const FeatureMatrix& x, const PreprocessParams& params,
-                                  const std::string& name = "features");
+                                  const std::string& name = "features",
+                                  PreprocessReport* report = nullptr);
 
 }  // namespace fc
