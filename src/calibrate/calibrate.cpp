@@ -16,14 +16,14 @@ constexpr double kMinScale = 1e-4;
 
 void require_positive(double v, const char* field) {
     if (!(v > 0) || !std::isfinite(v))
-        throw InvalidArgument(std::string("CalibrationParams.") + field + "=" +
-                              std::to_string(v) + ": must be finite and > 0");
+        throw InvalidArgument(std::string("CalibrationParams.") + field + "=" + std::to_string(v) +
+                              ": must be finite and > 0");
 }
 
 void require_range(double v, double lo, double hi, const char* field, const char* range) {
     if (!(v > lo && v <= hi))
-        throw InvalidArgument(std::string("CalibrationParams.") + field + "=" +
-                              std::to_string(v) + ": must be in " + range);
+        throw InvalidArgument(std::string("CalibrationParams.") + field + "=" + std::to_string(v) +
+                              ": must be in " + range);
 }
 
 struct Link {
@@ -63,9 +63,7 @@ ParamMode parse_param_mode(const std::string& name) {
     throw InvalidArgument("params '" + name + "': expected paper or calibrated");
 }
 
-std::string to_string(ParamMode mode) {
-    return mode == ParamMode::kPaper ? "paper" : "calibrated";
-}
+std::string to_string(ParamMode mode) { return mode == ParamMode::kPaper ? "paper" : "calibrated"; }
 
 void CalibrationParams::validate() const {
     require_positive(tpdi_factor, "tpdi_factor");

@@ -1,5 +1,6 @@
 #include "facecluster/calibrate/geometry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <sstream>
@@ -66,6 +67,7 @@ std::string fmt(double v) {
 }
 
 void add_warnings(GeometryReport& r) {
+    if (r.ranks.empty()) return;  // k < 2: no neighbour to describe
     const double nearest = r.ranks.front().p50;
     if (r.random_p50 < kCompressedRandomDistance)
         r.warnings.push_back("unrelated faces have median cosine " + fmt(1 - r.random_p50) +
@@ -104,20 +106,19 @@ void GeometryParams::validate() const {
 GeometryReport describe_geometry(const KnnGraph& g, const FeatureMatrix* features,
                                  const GeometryParams& params) {
     params.validate();
-    if (g.k < 2)
-        throw InvalidArgument("describe_geometry: the kNN graph has k=" + std::to_string(g.k) +
-                              "; needs k >= 2");
     GeometryReport r;
     r.n = g.n;
     r.k = g.k;
     for (int64_t rank : {1, 2, 5, 10, 20, 40, 1 << 30}) {
+        if (g.k < 2) break;
         const int64_t rr = std::min(rank, g.k - 1);
         if (!r.ranks.empty() && r.ranks.back().rank >= rr) continue;
         const internal::Histogram h = rank_histogram(g, rr, params.num_threads);
         r.ranks.push_back({rr, h.quantile(0.1), h.quantile(0.5), h.quantile(0.9)});
     }
     const internal::Histogram all = internal::parallel_histogram(
-        g.n, g.k - 1, 0.0, 2.0, kBins, params.num_threads, [&](int64_t i, int64_t a) {
+        g.n, std::max<int64_t>(g.k - 1, 0), 0.0, 2.0, kBins, params.num_threads,
+        [&](int64_t i, int64_t a) {
             return g.row_ids(i)[a + 1] < 0 ? std::nan("") : double(g.row_dists(i)[a + 1]);
         });
     r.split = all.otsu_threshold();

@@ -57,7 +57,8 @@ double off_diagonal(const std::vector<double>& a, int64_t d) {
 
 void PreprocessParams::validate() const {
     if (sample < 2)
-        throw InvalidArgument("PreprocessParams.sample=" + std::to_string(sample) + ": must be >= 2");
+        throw InvalidArgument("PreprocessParams.sample=" + std::to_string(sample) +
+                              ": must be >= 2");
     if (!(whiten_above >= 0) || !std::isfinite(whiten_above))
         throw InvalidArgument("PreprocessParams.whiten_above=" + std::to_string(whiten_above) +
                               ": must be finite and >= 0");
@@ -166,14 +167,16 @@ FeatureMatrix preprocess_features(const FeatureMatrix& x, const PreprocessParams
     if (spectrum && d > kMaxWhitenDim)
         throw InvalidArgument(name + ": whitening supports d <= 4096, got d=" + std::to_string(d) +
                               "; use centring only");
-    const FeatureMoments m = feature_moments(unit, spectrum ? params.sample : 1, params.num_threads);
+    const FeatureMoments m =
+        feature_moments(unit, spectrum ? params.sample : 1, params.num_threads);
     SymmetricEigen eig;
     if (spectrum) {
         eig = symmetric_eigen(m.covariance, d);
         const double mean = std::accumulate(eig.values.begin(), eig.values.end(), 0.0) / double(d);
         rep.anisotropy = mean > 0 ? eig.values.front() / mean : 1.0;
     }
-    rep.whitened = params.whiten || (params.whiten_above > 0 && rep.anisotropy > params.whiten_above);
+    rep.whitened =
+        params.whiten || (params.whiten_above > 0 && rep.anisotropy > params.whiten_above);
     rep.centred = params.center || rep.whitened;
     if (!rep.centred) return unit;
     const std::vector<double> w =

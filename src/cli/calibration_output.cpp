@@ -16,9 +16,8 @@ std::string describe(const CalibrationReport& r) {
     std::ostringstream s;
     s.precision(4);
     s << "calibrated constants: distance scale " << r.sigmas.initial_scale << ", refined "
-      << r.sigmas.scale << " -> NDDe sigma "
-      << r.ndde_sigma << ", TPDi sigma " << r.tpdi_sigma << "; tau " << r.tau
-      << " (chaining test: " << r.tau_fit.tau << ", expected cluster size "
+      << r.sigmas.scale << " -> NDDe sigma " << r.ndde_sigma << ", TPDi sigma " << r.tpdi_sigma
+      << "; tau " << r.tau << " (chaining test: " << r.tau_fit.tau << ", expected cluster size "
       << r.tau_fit.expected_size << ", " << r.tau_fit.linked_fraction * 100
       << "% of candidate links kept)";
     return s.str();
@@ -58,18 +57,12 @@ nlohmann::json to_json(const GeometryReport& g) {
     nlohmann::json ranks = nlohmann::json::array();
     for (const auto& r : g.ranks)
         ranks.push_back({{"rank", r.rank}, {"p10", r.p10}, {"p50", r.p50}, {"p90", r.p90}});
-    return {{"neighbour_distance_by_rank", ranks},
-            {"split", number(g.split)},
-            {"separation", g.separation},
-            {"near_fraction", g.near_fraction},
-            {"near_median", number(g.near_median)},
-            {"far_median", number(g.far_median)},
-            {"random_pairs", g.n_random_pairs},
-            {"random_p10", number(g.random_p10)},
-            {"random_p50", number(g.random_p50)},
-            {"random_p90", number(g.random_p90)},
-            {"anisotropy", number(g.anisotropy)},
-            {"warnings", g.warnings}};
+    return {{"neighbour_distance_by_rank", ranks},  {"split", number(g.split)},
+            {"separation", g.separation},           {"near_fraction", g.near_fraction},
+            {"near_median", number(g.near_median)}, {"far_median", number(g.far_median)},
+            {"random_pairs", g.n_random_pairs},     {"random_p10", number(g.random_p10)},
+            {"random_p50", number(g.random_p50)},   {"random_p90", number(g.random_p90)},
+            {"anisotropy", number(g.anisotropy)},   {"warnings", g.warnings}};
 }
 
 void print_quality(std::ostream& out, const ClusterQuality& q) {
@@ -81,7 +74,8 @@ void print_quality(std::ostream& out, const ClusterQuality& q) {
       << "\n  sizes:";
     for (const auto& b : q.sizes) {
         s << " " << b.min_size;
-        if (b.max_size != b.min_size) s << "-" << (b.max_size < 0 ? std::string("") : std::to_string(b.max_size));
+        if (b.max_size != b.min_size)
+            s << "-" << (b.max_size < 0 ? std::string("") : std::to_string(b.max_size));
         s << ":" << b.clusters;
     }
     s << " (clusters)\n";

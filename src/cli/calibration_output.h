@@ -3,7 +3,6 @@
 /// written to run summaries.
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 #include <string>
 

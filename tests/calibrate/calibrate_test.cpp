@@ -38,7 +38,8 @@ TEST(CalibrateSigmas, ScaleIsTheMedianRank1DistanceAndSigmasFollowTheFactors) {
     CalibrationParams cp;
     cp.first_pass_factor = 0.5;
     cp.ndde_factor = 2.0;
-    const SigmaCalibration s = calibrate_sigmas(graph_with_rank1({0.1f, 0.2f, 0.3f, 0.4f, 0.5f}), cp);
+    const SigmaCalibration s =
+        calibrate_sigmas(graph_with_rank1({0.1f, 0.2f, 0.3f, 0.4f, 0.5f}), cp);
     EXPECT_NEAR(s.initial_scale, 0.3, 2e-3);  // bins of 0.001
     EXPECT_EQ(s.scale, s.initial_scale);
     EXPECT_NEAR(s.tpdi_sigma, 0.5 * s.scale, 1e-12);
@@ -66,7 +67,9 @@ TEST(RefineScale, KeepsOnlyFacesWhoseNearestNeighbourShareTheirCluster) {
     const double s = refine_scale(g, {0, 0, 0, 1, 2});
     EXPECT_NEAR(s, 0.1, 2e-3);  // faces 0 and 1 only
     EXPECT_TRUE(std::isnan(refine_scale(g, {0, 1, 2, 3, 4})));
-    testing::expect_contains(testing::error_of<InvalidArgument>([&] { refine_scale(g, {0, 1}); }),
+    testing::expect_contains(testing::error_of<InvalidArgument>([&] {
+                                 refine_scale(g, {0, 1});
+                             }),
                              {"2 labels", "5 faces"});
 }
 
@@ -135,7 +138,8 @@ TEST(CalibrationParams, ValidateNamesTheField) {
     testing::expect_contains(error_for([](auto& p) { p.ndde_factor = -1; }), {"ndde_factor"});
     testing::expect_contains(error_for([](auto& p) { p.first_pass_factor = NAN; }),
                              {"first_pass_factor"});
-    testing::expect_contains(error_for([](auto& p) { p.tau_window = 0.6; }), {"tau_window", "(0, 0.5]"});
+    testing::expect_contains(error_for([](auto& p) { p.tau_window = 0.6; }),
+                             {"tau_window", "(0, 0.5]"});
     testing::expect_contains(error_for([](auto& p) { p.tau_step = 0; }), {"tau_step"});
     testing::expect_contains(error_for([](auto& p) { p.tau_min = 1; }), {"tau_min"});
     testing::expect_contains(error_for([](auto& p) { p.growth_limit = 0; }), {"growth_limit"});

@@ -24,13 +24,14 @@ ClusterParams calibrated(int threads) {
 
 TEST(CalibratedPipeline, BeatsThePaperConstantsOnLfwWithoutLabels) {
     const KnnGraph g = lfw_graph();
-    const Labels truth = testing::read_int_lines(testing::golden_path("lfw_subset_k80", "labels.txt"));
+    const Labels truth =
+        testing::read_int_lines(testing::golden_path("lfw_subset_k80", "labels.txt"));
     const ClusterResult cal = cluster_graph(g, calibrated(0));
     const ClusterResult paper = cluster_graph(g, ClusterParams{});
     const double f_cal = evaluate_clustering(truth, cal.labels).pairwise.fscore;
     const double f_paper = evaluate_clustering(truth, paper.labels).pairwise.fscore;
-    EXPECT_GT(f_cal, 0.86);             // measured 0.882 (docs/calibration.md)
-    EXPECT_GT(f_cal, f_paper + 0.08);   // paper constants: 0.770
+    EXPECT_GT(f_cal, 0.86);            // measured 0.882 (docs/calibration.md)
+    EXPECT_GT(f_cal, f_paper + 0.08);  // paper constants: 0.770
     EXPECT_EQ(paper.calibration.mode, ParamMode::kPaper);
     EXPECT_DOUBLE_EQ(paper.calibration.tau, 0.7);
     EXPECT_DOUBLE_EQ(paper.calibration.tpdi_sigma, 0.05);

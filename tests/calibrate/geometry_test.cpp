@@ -85,6 +85,14 @@ TEST(Geometry, DoesNotDependOnThreads) {
     EXPECT_EQ(a.ranks.back().p90, b.ranks.back().p90);
 }
 
+TEST(Geometry, AGraphWithoutNeighboursDescribesNothing) {
+    const KnnGraph self_only = KnnGraph::from_vectors(2, 1, {0, 1}, {0.f, 0.f});
+    const GeometryReport r = describe_geometry(self_only, nullptr);
+    EXPECT_TRUE(r.ranks.empty());
+    EXPECT_TRUE(std::isnan(r.split));
+    EXPECT_TRUE(r.warnings.empty());
+}
+
 TEST(Geometry, ErrorPaths) {
     const KnnGraph g = testing::toy_graph();
     const FeatureMatrix x = FeatureMatrix::from_vector(2, 2, {1, 0, 0, 1});
@@ -92,8 +100,9 @@ TEST(Geometry, ErrorPaths) {
                              {"2 rows", "6 faces"});
     GeometryParams p;
     p.random_pairs = -1;
-    testing::expect_contains(testing::error_of<InvalidArgument>([&] { describe_geometry(g, nullptr, p); }),
-                             {"random_pairs=-1"});
+    testing::expect_contains(
+        testing::error_of<InvalidArgument>([&] { describe_geometry(g, nullptr, p); }),
+        {"random_pairs=-1"});
 }
 
 }  // namespace

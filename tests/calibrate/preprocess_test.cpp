@@ -94,10 +94,12 @@ TEST(Preprocess, DoesNotDependOnThreads) {
 TEST(Preprocess, ErrorPaths) {
     PreprocessParams p;
     p.sample = 1;
-    testing::expect_contains(testing::error_of<InvalidArgument>([&] { p.validate(); }), {"sample=1"});
+    testing::expect_contains(testing::error_of<InvalidArgument>([&] { p.validate(); }),
+                             {"sample=1"});
     p = {};
     p.epsilon = 0;
-    testing::expect_contains(testing::error_of<InvalidArgument>([&] { p.validate(); }), {"epsilon"});
+    testing::expect_contains(testing::error_of<InvalidArgument>([&] { p.validate(); }),
+                             {"epsilon"});
     // Every row equal to the mean: nothing is left after centring.
     const FeatureMatrix same = FeatureMatrix::from_vector(2, 2, {1, 0, 1, 0});
     PreprocessParams c;

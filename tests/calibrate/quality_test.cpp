@@ -48,9 +48,10 @@ TEST(Quality, StabilityIsOneWhenNoLinkIsNearTauAndLowerWhenOneIs) {
 
 TEST(Quality, ErrorPaths) {
     const DpcParents p = parents();
-    testing::expect_contains(
-        testing::error_of<InvalidArgument>([&] { assess_clustering({0, 1}, p, 0.3); }),
-        {"2 labels", "6 faces"});
+    testing::expect_contains(testing::error_of<InvalidArgument>([&] {
+                                 assess_clustering({0, 1}, p, 0.3);
+                             }),
+                             {"2 labels", "6 faces"});
     QualityParams q;
     q.delta = 0;
     testing::expect_contains(testing::error_of<InvalidArgument>([&] { q.validate(); }), {"delta"});

@@ -17,9 +17,9 @@ nlohmann::json read_summary(const std::string& path) {
 }
 
 TEST_F(CalibrationCliTest, CalibratedRunReportsItsConstantsGeometryAndQuality) {
-    const auto r = run_cli({"cluster", "--knn", golden_path("lfw_subset_k80", "knn.npz"), "--labels",
-                            golden_path("lfw_subset_k80", "labels.txt"), "--params", "calibrated",
-                            "--summary", out("run.json")});
+    const auto r = run_cli({"cluster", "--knn", golden_path("lfw_subset_k80", "knn.npz"),
+                            "--labels", golden_path("lfw_subset_k80", "labels.txt"), "--params",
+                            "calibrated", "--summary", out("run.json")});
     ASSERT_EQ(r.code, 0) << r;
     testing::expect_contains(r.out, {"calibrated constants", "geometry:", "near/far split",
                                      "label-free quality", "stability"});
@@ -47,9 +47,9 @@ TEST_F(CalibrationCliTest, PaperModeStaysTheDefaultAndAGivenTauIsKept) {
     EXPECT_EQ(p["params"]["mode"], "paper");
     EXPECT_FALSE(p.contains("calibration"));
     EXPECT_TRUE(p.contains("geometry"));
-    const auto given = run_cli({"cluster", "--knn", golden_path("lfw_subset_k80", "knn.npz"),
-                                "--params", "calibrated", "--tau", "0.8,0.9", "--summary",
-                                out("given.json"), "--quiet"});
+    const auto given =
+        run_cli({"cluster", "--knn", golden_path("lfw_subset_k80", "knn.npz"), "--params",
+                 "calibrated", "--tau", "0.8,0.9", "--summary", out("given.json"), "--quiet"});
     ASSERT_EQ(given.code, 0) << given;
     const nlohmann::json g = read_summary(out("given.json"));
     ASSERT_EQ(g["results"].size(), 2u);
@@ -58,9 +58,9 @@ TEST_F(CalibrationCliTest, PaperModeStaysTheDefaultAndAGivenTauIsKept) {
 }
 
 TEST_F(CalibrationCliTest, PreprocessFromFeaturesAndItsErrors) {
-    const auto r = run_cli({"cluster", "--features", golden_path("lfw_subset_k80", "features.f32"),
-                            "--dim", "128", "--preprocess", "whiten", "--summary", out("w.json"),
-                            "--quiet"});
+    const auto r =
+        run_cli({"cluster", "--features", golden_path("lfw_subset_k80", "features.f32"), "--dim",
+                 "128", "--preprocess", "whiten", "--summary", out("w.json"), "--quiet"});
     ASSERT_EQ(r.code, 0) << r;
     const nlohmann::json s = read_summary(out("w.json"));
     EXPECT_TRUE(s["params"]["whitened"].get<bool>());
@@ -69,8 +69,8 @@ TEST_F(CalibrationCliTest, PreprocessFromFeaturesAndItsErrors) {
                                    "--preprocess", "center", "--output", out("x.txt")});
     EXPECT_EQ(with_knn.code, 2) << with_knn;
     testing::expect_contains(with_knn.err, {"--preprocess", "--knn"});
-    const auto bad = run_cli({"cluster", "--knn", golden_path("tiny17", "knn.npz"), "--params",
-                              "tuned"});
+    const auto bad =
+        run_cli({"cluster", "--knn", golden_path("tiny17", "knn.npz"), "--params", "tuned"});
     EXPECT_EQ(bad.code, 2) << bad;
     testing::expect_contains(bad.err, {"--params"});
     EXPECT_TRUE(testing::list_dir(out_).size() == 1u);  // only w.json
@@ -80,14 +80,14 @@ TEST_F(CalibrationCliTest, SynthGeometryPresets) {
     const auto r = run_cli({"synth", "--geometry", "compressed", "--n", "500", "--dim", "16",
                             "--features", out("x.npy"), "--labels", out("y.txt"), "--quiet"});
     ASSERT_EQ(r.code, 0) << r;
-    const auto c = run_cli({"cluster", "--features", out("x.npy"), "--summary", out("s.json"),
-                            "--quiet"});
+    const auto c =
+        run_cli({"cluster", "--features", out("x.npy"), "--summary", out("s.json"), "--quiet"});
     ASSERT_EQ(c.code, 0) << c;
     const nlohmann::json s = read_summary(out("s.json"));
     EXPECT_LT(s["geometry"]["random_p50"].get<double>(), 0.2);
     EXPECT_FALSE(s["geometry"]["warnings"].empty());
-    const auto bad = run_cli({"synth", "--geometry", "dlib", "--features", out("z.npy"),
-                              "--labels", out("z.txt")});
+    const auto bad = run_cli(
+        {"synth", "--geometry", "dlib", "--features", out("z.npy"), "--labels", out("z.txt")});
     EXPECT_EQ(bad.code, 2) << bad;
 }
 

@@ -86,7 +86,8 @@ struct TauCalibration {
 
 /// S(tau) = sum_c |c|^2 / n for each of `taus` (ascending), from the parent links: one sort
 /// of the links and a union-find, O(n log n) in all.
-std::vector<double> expected_cluster_sizes(const DpcParents& parents, const std::vector<double>& taus);
+std::vector<double> expected_cluster_sizes(const DpcParents& parents,
+                                           const std::vector<double>& taus);
 
 /// Median rank-1 distance over the faces whose nearest other face has the same label
 /// (`labels`: one per face); NaN when fewer than two faces qualify. Floored like s0.
@@ -95,9 +96,9 @@ double refine_scale(const KnnGraph& g, const Labels& labels, const CalibrationPa
 /// The constants a pipeline run used, and how they were derived.
 struct CalibrationReport {
     ParamMode mode = ParamMode::kPaper;
-    double ndde_sigma = 0;  ///< used by NDDe
-    double tpdi_sigma = 0;  ///< used by TPDi
-    double tau = 0;         ///< used by DPC linking
+    double ndde_sigma = 0;    ///< used by NDDe
+    double tpdi_sigma = 0;    ///< used by TPDi
+    double tau = 0;           ///< used by DPC linking
     SigmaCalibration sigmas;  ///< kCalibrated only
     TauCalibration tau_fit;   ///< kCalibrated only
 };

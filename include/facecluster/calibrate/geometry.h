@@ -13,10 +13,10 @@
 namespace fc {
 
 struct GeometryParams {
-    int64_t random_pairs = 20000;  ///< pairs of distinct random faces (needs features); >= 0
+    int64_t random_pairs = 20000;    ///< pairs of distinct random faces (needs features); >= 0
     int64_t spectrum_sample = 5000;  ///< rows for the covariance spectrum (needs features); >= 2
-    uint64_t seed = 1;             ///< the pairs are a function of (seed, n) only
-    int num_threads = 0;           ///< 0 = all cores; results do not depend on it
+    uint64_t seed = 1;               ///< the pairs are a function of (seed, n) only
+    int num_threads = 0;             ///< 0 = all cores; results do not depend on it
 
     void validate() const;
 };
@@ -43,7 +43,8 @@ struct GeometryReport {
 };
 
 /// `features` (L2-normalised rows, as the graph was built from) may be null: the random-pair
-/// and spectrum parts are then NaN. Requires rows sorted ascending and k >= 2.
+/// and spectrum parts are then NaN. Requires rows sorted ascending; with k < 2 the rank and
+/// split parts are empty / NaN.
 GeometryReport describe_geometry(const KnnGraph& g, const FeatureMatrix* features,
                                  const GeometryParams& params = {});
 

@@ -18,7 +18,8 @@ namespace fc {
 
 struct PreprocessParams {
     bool center = false;  ///< subtract the mean of the L2-normalised rows
-    bool whiten = false;  ///< ZCA whitening with the covariance of the centred rows (implies center)
+    bool whiten =
+        false;  ///< ZCA whitening with the covariance of the centred rows (implies center)
     /// > 0: whiten (as `whiten`) only when the largest covariance eigenvalue exceeds this many
     /// times the mean one, i.e. when a few directions dominate; 0 = never. The CLI's
     /// `--preprocess auto` uses 8 (docs/calibration.md).

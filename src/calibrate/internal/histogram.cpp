@@ -107,7 +107,8 @@ double Histogram::median_below(double t) const {
 double Histogram::median_above(double t) const { return quantile_in(0.5, bin_of(t), bins()); }
 
 Histogram parallel_histogram(int64_t rows, int64_t cols, double lo, double hi, int64_t bins,
-                             int num_threads, const std::function<double(int64_t, int64_t)>& value) {
+                             int num_threads,
+                             const std::function<double(int64_t, int64_t)>& value) {
     const int threads = resolve_threads(num_threads);
     std::vector<Histogram> parts(static_cast<size_t>(threads), Histogram(lo, hi, bins));
 #pragma omp parallel for num_threads(threads) schedule(static)
