@@ -70,9 +70,10 @@ void add_warnings(GeometryReport& r) {
     if (r.ranks.empty()) return;  // k < 2: no neighbour to describe
     const double nearest = r.ranks.front().p50;
     if (r.random_p50 < kCompressedRandomDistance)
-        r.warnings.push_back("unrelated faces have median cosine " + fmt(1 - r.random_p50) +
-                             " (the paper's constants assume ~0): a compressed embedding such as "
-                             "dlib/face-api; use --params calibrated (scale-free) or --center");
+        r.warnings.push_back(
+            "unrelated faces have median cosine " + fmt(1 - r.random_p50) +
+            " (the paper's constants assume ~0): a compressed embedding such as "
+            "dlib/face-api; use --params calibrated (scale-free) or --preprocess center");
     if (nearest > 4 * kPaperTpdiSigma)
         r.warnings.push_back("the median nearest-neighbour distance is " + fmt(nearest) +
                              ", over 4x the paper's TPDi sigma 0.05: TPDi would see only each "
@@ -83,7 +84,8 @@ void add_warnings(GeometryReport& r) {
                              "neighbourhoods and merge identities; use --params calibrated");
     if (r.anisotropy > kAnisotropic)
         r.warnings.push_back("one direction carries " + fmt(r.anisotropy) +
-                             "x the mean variance (pose/lighting nuisance?): try --whiten");
+                             "x the mean variance (pose/lighting nuisance?): use --preprocess "
+                             "whiten (auto does it with --params calibrated)");
     if (r.separation < kMinSeparation)
         r.warnings.push_back("near and far neighbour distances barely separate (eta " +
                              fmt(r.separation) + "): expect unreliable clusters");

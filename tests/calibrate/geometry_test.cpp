@@ -57,7 +57,7 @@ TEST(Geometry, ArcfaceLikeDataHaveUnrelatedFacesNearCosineZero) {
     EXPECT_EQ(r.n_random_pairs, 20000);
     EXPECT_LT(r.anisotropy, 8.0);
     EXPECT_FALSE(has_warning(r, "compressed"));
-    EXPECT_FALSE(has_warning(r, "--whiten"));
+    EXPECT_FALSE(has_warning(r, "--preprocess whiten"));
 }
 
 TEST(Geometry, WarnsAboutCompressedAndAnisotropicData) {
@@ -68,7 +68,7 @@ TEST(Geometry, WarnsAboutCompressedAndAnisotropicData) {
     const SynthData a = synth("anisotropic");
     const GeometryReport ra = describe_geometry(exact_graph(a.features), &a.features);
     EXPECT_GT(ra.anisotropy, 8.0);
-    EXPECT_TRUE(has_warning(ra, "--whiten"));
+    EXPECT_TRUE(has_warning(ra, "--preprocess whiten"));
 }
 
 TEST(Geometry, DoesNotDependOnThreads) {
