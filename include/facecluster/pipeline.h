@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "facecluster/calibrate/calibrate.h"
+#include "facecluster/calibrate/preprocess.h"
 #include "facecluster/cluster/dpc.h"
 #include "facecluster/density/naive.h"
 #include "facecluster/density/ndde.h"
@@ -42,6 +44,13 @@ struct ClusterParams {
     /// true: the full n x k matrix, e.g. to export it.
     bool full_tpdi = false;
     DpcParams dpc;                                ///< tau 0.7, max_conn 1
+    /// kPaper (default): ndde.sigma, tpdi.sigma and dpc.tau as given. kCalibrated: each of
+    /// them derived from the data unless `calibration` says to keep it (calibrate.h).
+    ParamMode mode = ParamMode::kPaper;
+    CalibrationParams calibration;
+    /// cluster_features only: centring / whitening before the kNN search (default: plain L2
+    /// normalisation, as the paper).
+    PreprocessParams preprocess;
     int num_threads = 0;                          ///< 0 = all cores; overrides the stages'
 
     void validate() const;
@@ -53,7 +62,8 @@ struct ClusterResult {
     std::vector<double> density;   ///< n densities
     std::vector<float> distance;   ///< n*k TPDi distances (see full_tpdi); empty for raw
     DpcParents parents;
-    Labels labels;                 ///< clusters for params.dpc.tau, numbered 0..C-1
+    Labels labels;                 ///< clusters for the tau used, numbered 0..C-1
+    CalibrationReport calibration;  ///< the sigmas and tau used, and how they were derived
     /// cluster_features only: how the graph was built (method, recall@k on a sample, timings);
     /// its graph is the one built, before sorting and truncation to k.
     KnnBuildResult knn_build;
@@ -64,7 +74,7 @@ struct ClusterResult {
 ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
                             StageRecorder* stages = nullptr);
 
-/// L2-normalises features, builds the kNN graph with params.knn_method, then cluster_graph.
+/// Preprocesses features (params.preprocess: L2 normalisation at least), builds the kNN graph with params.knn_method, then cluster_graph.
 ClusterResult cluster_features(const FeatureMatrix& features, const ClusterParams& params,
                                StageRecorder* stages = nullptr);
 

@@ -99,6 +99,14 @@ class ClusterParams:
     tau: float
     max_conn: int
     num_threads: int
+    mode: str
+    calib_tpdi_factor: float
+    calib_ndde_factor: float
+    calib_growth_limit: float
+    calib_tau_window: float
+    center: bool
+    whiten: bool
+    whiten_above: float
     def __init__(self) -> None: ...
     def validate(self) -> None: ...
 

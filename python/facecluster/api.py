@@ -259,7 +259,9 @@ def make_synthetic(n: int = 10000, dim: int = 128, seed: int = 42, *,
     **params
         Other ``SynthParams`` fields: ``size_exponent``, ``min_identity_size``,
         ``max_identity_size``, ``min_cohesion``, ``max_cohesion``, ``cohesion_jitter``,
-        ``family_fraction``, ``family_size``, ``family_similarity``, ``shuffle``.
+        ``family_fraction``, ``family_size``, ``family_similarity``, ``shuffle``, and the
+        geometry knobs ``shared_offset``, ``nuisance_dims``, ``nuisance_scale``
+        (docs/calibration.md).
 
     Returns
     -------

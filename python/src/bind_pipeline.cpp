@@ -42,6 +42,19 @@ void bind_params(py::module_& m) {
         "distance", [](const ClusterParams& p) { return to_string(p.distance); },
         [](ClusterParams& p, const std::string& v) { p.distance = parse_distance_kind(v); },
         "'tpdi' | 'raw'");
+    c.def_property(
+        "mode", [](const ClusterParams& p) { return to_string(p.mode); },
+        [](ClusterParams& p, const std::string& v) { p.mode = parse_param_mode(v); },
+        "'paper' (the constants above) | 'calibrated' (sigmas and tau from the data, no labels; "
+        "docs/calibration.md)");
+    FC_PARAM(c, "calib_tpdi_factor", calibration.tpdi_factor, "calibrated sigma_T / scale (0.275)");
+    FC_PARAM(c, "calib_ndde_factor", calibration.ndde_factor, "calibrated NDDe sigma / scale (2)");
+    FC_PARAM(c, "calib_growth_limit", calibration.growth_limit, "calibrated tau: chaining test (0.2)");
+    FC_PARAM(c, "calib_tau_window", calibration.tau_window, "calibrated tau: window (0.02)");
+    FC_PARAM(c, "center", preprocess.center, "cluster_features: subtract the mean face (False)");
+    FC_PARAM(c, "whiten", preprocess.whiten, "cluster_features: PCA-whiten on the data (False)");
+    FC_PARAM(c, "whiten_above", preprocess.whiten_above,
+             "cluster_features: whiten only above this anisotropy, 0 = never (0)");
     c.def("validate", &ClusterParams::validate, "Raises ValueError naming a field out of range.");
 }
 
@@ -65,6 +78,13 @@ py::dict result_out(ClusterResult&& r, const StageRecorder& stages, const GraphI
     d["tpdi"] = r.distance.empty() ? py::object(py::none())
                                    : py::object(vector_out(std::move(r.distance), {n, k}));
     d["n_clusters"] = count_clusters(r.labels);
+    py::dict cal;
+    cal["mode"] = to_string(r.calibration.mode);
+    cal["tau"] = r.calibration.tau;
+    cal["ndde_sigma"] = r.calibration.ndde_sigma;
+    cal["tpdi_sigma"] = r.calibration.tpdi_sigma;
+    cal["scale"] = r.calibration.sigmas.scale;
+    d["calibration"] = cal;
     d["labels"] = vector_out(std::move(r.labels), {n});
     py::dict timings;
     for (const StageStats& s : stages.stages()) timings[py::str(s.name)] = s.wall_seconds;

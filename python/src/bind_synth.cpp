@@ -32,6 +32,9 @@ SynthParams synth_params(const py::kwargs& kw) {
         {"family_fraction", field(&SynthParams::family_fraction)},
         {"family_size", field(&SynthParams::family_size)},
         {"family_similarity", field(&SynthParams::family_similarity)},
+        {"shared_offset", field(&SynthParams::shared_offset)},
+        {"nuisance_dims", field(&SynthParams::nuisance_dims)},
+        {"nuisance_scale", field(&SynthParams::nuisance_scale)},
         {"shuffle", field(&SynthParams::shuffle)},
         {"num_threads", field(&SynthParams::num_threads)},
     };

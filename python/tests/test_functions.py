@@ -179,3 +179,25 @@ def test_pruned_tpdi_within_its_bound(synth_small):
     exact = facecluster.tpdi(ids, dists)
     pruned = facecluster.tpdi(ids, dists, prune_epsilon=0.01)
     assert (pruned >= exact - 1e-6).all() and (pruned <= exact + 0.01 + 1e-6).all()
+
+
+def test_calibrated_mode_derives_constants_and_is_deterministic():
+    x, y = facecluster.make_synthetic(n=2000, dim=64, seed=7, shared_offset=2.5)
+    assert float(np.mean(x[:1000] * x[1000:]) * 64) > 0.8  # compressed geometry
+    params = facecluster._core.ClusterParams()
+    params.k = 30
+    params.mode = "calibrated"
+    runs = []
+    for threads in (1, 2):
+        params.num_threads = threads
+        runs.append(facecluster._core.cluster_features(x, params))
+    cal = runs[0]["calibration"]
+    assert cal["mode"] == "calibrated"
+    assert 0.3 <= cal["tau"] < 1.0
+    assert cal["tpdi_sigma"] == pytest.approx(0.275 * cal["scale"])
+    assert np.array_equal(runs[0]["labels"], runs[1]["labels"])
+    assert runs[1]["calibration"] == cal
+    assert facecluster._core.ClusterParams().mode == "paper"
+    with pytest.raises(ValueError, match="paper or calibrated"):
+        params.mode = "auto"
+

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cli/cli.h"
+#include "cli/calibration_output.h"
 #include "cli/options.h"
 #include "facecluster/error.h"
 #include "facecluster/io/atomic_file.h"
@@ -24,9 +25,17 @@ struct ClusterCommand {
     RunOptions run;
     std::string knn_path, labels_path, output, summary, save_knn;
     std::string select_by = "pairwise";
+    std::optional<FeatureMatrix> unit_features;  ///< preprocessed rows, when features are read
+    std::string preprocess;  ///< --preprocess; empty = the mode's default
+    CLI::Option* preprocess_option = nullptr;
+    PreprocessReport preprocessed;
 
     void execute();
 };
+
+/// --preprocess auto whitens above this anisotropy (docs/calibration.md: the synthetic
+/// anisotropic set measures 32, ArcFace-like sets 3, the LFW FaceNet subset 5.6).
+constexpr double kAutoWhitenAbove = 8.0;
 
 struct TauRow {
     double tau;
@@ -35,6 +44,16 @@ struct TauRow {
     bool has_metrics = false;
     ClusteringMetrics metrics;
 };
+
+// --preprocess as params; the default depends on --params (none for paper, auto calibrated).
+PreprocessParams preprocess_params(const std::string& option, const std::string& mode) {
+    const std::string choice = option.empty() ? (mode == "calibrated" ? "auto" : "none") : option;
+    PreprocessParams p;
+    p.center = choice == "center";
+    p.whiten = choice == "whiten";
+    if (choice == "auto") p.whiten_above = kAutoWhitenAbove;
+    return p;
+}
 
 KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_features) {
     if (!c.knn_path.empty()) {
@@ -47,8 +66,11 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     const FeatureMatrix raw =
         stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
     *n_features = raw.rows;
-    const FeatureMatrix x =
-        stages.run("normalize", [&] { return l2_normalize(raw, c.input.features); });
+    PreprocessParams pp = preprocess_params(c.preprocess, c.method.mode);
+    pp.num_threads = c.run.threads;
+    const FeatureMatrix x = stages.run(
+        "normalize", [&] { return preprocess_features(raw, pp, c.input.features, &c.preprocessed); });
+    c.unit_features = x;
     KnnParams kp = c.method.params.knn;
     kp.num_threads = c.run.threads;
     c.knn_method.params.num_threads = c.run.threads;
@@ -104,6 +126,10 @@ nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
             {"naive_radius", p.naive.radius},
             {"distance", to_string(p.distance)},
             {"tpdi_sigma", p.tpdi.sigma},
+            {"mode", to_string(p.mode)},
+            {"preprocess", c.preprocess.empty() ? "default" : c.preprocess},
+            {"centred", c.preprocessed.centred},
+            {"whitened", c.preprocessed.whitened},
             {"max_conn", p.dpc.max_conn},
             {"tau", taus},
             {"threads", c.run.threads},
@@ -113,7 +139,10 @@ nlohmann::json params_json(const ClusterCommand& c, const ClusterParams& p,
 void ClusterCommand::execute() {
     method.resolve();
     knn_method.resolve();
-    const std::vector<double> taus = parse_tau_list(method.tau);
+    if (!preprocess.empty() && !knn_path.empty())
+        throw InvalidArgument("--preprocess applies when cluster builds the graph from --features; "
+                              "with --knn the graph is already built");
+    std::vector<double> taus = parse_tau_list(method.tau);
     if (select_by != "pairwise" && select_by != "bcubed")
         throw InvalidArgument("--select-by '" + select_by + "': expected pairwise or bcubed");
     for (const auto* path : {&output, &summary, &save_knn})
@@ -142,6 +171,9 @@ void ClusterCommand::execute() {
                               std::to_string(graph.k) + " of the graph in " + knn_path +
                               "; lower --k or rebuild the graph with facecluster knn");
     ClusterResult result = cluster_graph(graph, params, &stages);
+    if (method.tau_from_data()) taus = {result.calibration.tau};
+    params.ndde.sigma = result.calibration.ndde_sigma;  // the values used, for the summary
+    params.tpdi.sigma = result.calibration.tpdi_sigma;
 
     std::vector<TauRow> rows;
     stages.run("link_and_eval", [&] {
@@ -158,13 +190,29 @@ void ClusterCommand::execute() {
         }
     });
     const size_t chosen = choose_row(rows, select_by);
+    GeometryParams gp;
+    gp.num_threads = run.threads;
+    const GeometryReport geometry = stages.run("geometry", [&] {
+        return describe_geometry(result.graph, unit_features ? &*unit_features : nullptr, gp);
+    });
+    const ClusterQuality quality = stages.run("quality", [&] {
+        return assess_clustering(rows[chosen].labels, result.parents, rows[chosen].tau);
+    });
     if (!output.empty()) stages.run("write_labels", [&] { save_labels(output, rows[chosen].labels); });
 
     if (!run.quiet) {
         std::cout << "faces " << graph.n << ", k " << result.graph.k << ", density "
                   << to_string(params.density) << ", distance " << to_string(params.distance) << "\n";
         if (knn_built) std::cout << describe(*knn_built, knn_built->graph.k) << "\n";
+        if (params.mode == ParamMode::kCalibrated) std::cout << describe(result.calibration) << "\n";
+        if (preprocessed.centred)
+            std::cout << "preprocess: " << (preprocessed.whitened ? "whitened" : "centred")
+                      << (preprocessed.anisotropy > 0
+                              ? " (anisotropy before: " + std::to_string(preprocessed.anisotropy) + ")"
+                              : std::string()) << "\n";
         print_rows(rows, chosen);
+        print_geometry(std::cout, geometry);
+        print_quality(std::cout, quality);
         print_stages(std::cout, stages.stages());
     }
     if (!summary.empty()) {
@@ -175,7 +223,10 @@ void ClusterCommand::execute() {
         j["params"] = params_json(*this, params, taus);
         j["blas"] = knn_path.empty() ? blas_description() : "not used (precomputed graph)";
         if (knn_built) j["knn"] = to_json(*knn_built, knn_method.params);
+        if (params.mode == ParamMode::kCalibrated) j["calibration"] = to_json(result.calibration);
         j["selected_tau"] = rows[chosen].tau;
+        j["geometry"] = to_json(geometry);
+        j["quality"] = to_json(quality);
         j["output"] = output;
         nlohmann::json sweep = nlohmann::json::array();
         for (const auto& r : rows) {
@@ -213,6 +264,13 @@ void add_cluster_command(CLI::App& app) {
                     "pairwise or bcubed F (without ground truth: the first tau)")
         ->capture_default_str();
     add_method_options(cmd, c.method);
+    c.preprocess_option =
+        cmd->add_option("--preprocess", c.preprocess,
+                        "With --features, before L2 normalisation: none | center (subtract the "
+                        "mean face) | whiten (PCA-whiten on the data itself) | auto (whiten only "
+                        "when one direction carries over 8x the mean variance). Default: none "
+                        "with --params paper, auto with --params calibrated")
+            ->check(CLI::IsMember({"none", "center", "whiten", "auto"}));
     add_knn_method_options(cmd, c.knn_method);
     add_run_options(cmd, c.run);
     cmd->callback([cmd_state] { cmd_state->execute(); });

@@ -15,8 +15,11 @@ struct SynthCommand {
     SynthParams params;
     RunOptions run;
     std::string features, labels;
+    std::string geometry = "arcface";
+    CLI::App* cmd = nullptr;
 
     void execute() {
+        apply_geometry();
         params.num_threads = run.threads;
         params.validate();
         check_writable(features);
@@ -33,6 +36,20 @@ struct SynthCommand {
                       << " look-alike families -> " << features << ", " << labels << "\n";
             print_stages(std::cout, stages.stages());
         }
+    }
+
+    // The preset's values, except for knobs given explicitly on the command line.
+    void apply_geometry() {
+        SynthParams preset = params;
+        apply_synth_geometry(geometry, preset);
+        auto keep_explicit = [&](const char* option, auto SynthParams::*field) {
+            if (cmd->get_option(option)->count() == 0) params.*field = preset.*field;
+        };
+        keep_explicit("--size-exponent", &SynthParams::size_exponent);
+        keep_explicit("--max-size", &SynthParams::max_identity_size);
+        keep_explicit("--shared-offset", &SynthParams::shared_offset);
+        keep_explicit("--nuisance-dims", &SynthParams::nuisance_dims);
+        keep_explicit("--nuisance-scale", &SynthParams::nuisance_scale);
     }
 };
 
@@ -63,6 +80,22 @@ void add_synth_command(CLI::App& app) {
     cmd->add_option("--family-size", p.family_size, "Identities per look-alike family")->capture_default_str();
     cmd->add_option("--family-similarity", p.family_similarity, "Cosine between look-alike centres")
         ->capture_default_str();
+    cmd->add_option("--geometry", state->geometry,
+                    "Preset embedding geometry: arcface (unrelated faces near cosine 0), "
+                    "compressed (all pairs above cosine ~0.8, like dlib/face-api), anisotropic "
+                    "(a few dominant nuisance directions), longtail (most identities singletons); "
+                    "explicit knobs override it")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"arcface", "compressed", "anisotropic", "longtail"}));
+    cmd->add_option("--shared-offset", p.shared_offset,
+                    "Norm of an offset shared by all faces (compresses cosines: ~b^2/(1+b^2))")
+        ->capture_default_str();
+    cmd->add_option("--nuisance-dims", p.nuisance_dims, "Shared nuisance directions per face")
+        ->capture_default_str();
+    cmd->add_option("--nuisance-scale", p.nuisance_scale,
+                    "Scale of the strongest nuisance direction (the t-th: scale/sqrt(t+1))")
+        ->capture_default_str();
+    state->cmd = cmd;
     add_run_options(cmd, state->run);
     cmd->callback([state] { state->execute(); });
 }

@@ -30,11 +30,33 @@ void add_method_options(CLI::App* cmd, MethodOptions& o) {
         ->capture_default_str();
     cmd->add_option("--distance", o.distance, "Distance for linking: tpdi | raw (1 - cosine)")
         ->capture_default_str();
-    cmd->add_option("--tau", o.tau,
-                    "Link threshold(s): 0.7, a list 0.5,0.6,0.7 or a range start:end:count")
+    o.tau_option = cmd->add_option("--tau", o.tau,
+                                   "Link threshold(s): 0.7, a list 0.5,0.6,0.7 or a range "
+                                   "start:end:count (with --params calibrated: from the data "
+                                   "unless given)")
+                       ->capture_default_str();
+    cmd->add_option("--params", o.mode,
+                    "Constants: paper (sigma 0.5, sigma_T 0.05, tau 0.7 as tuned for the paper's "
+                    "model) or calibrated (sigmas and tau derived from this data's distances, "
+                    "no labels; docs/calibration.md). Sigmas and taus given explicitly are kept")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"paper", "calibrated"}));
+    cmd->add_option("--calib-tpdi-factor", p.calibration.tpdi_factor,
+                    "Calibrated mode: sigma_T = factor x refined nearest-neighbour distance scale")
+        ->capture_default_str();
+    cmd->add_option("--calib-ndde-factor", p.calibration.ndde_factor,
+                    "Calibrated mode: NDDe sigma = factor x nearest-neighbour distance scale")
+        ->capture_default_str();
+    cmd->add_option("--calib-growth-limit", p.calibration.growth_limit,
+                    "Calibrated mode: tau stops where log(expected cluster size) rises more than "
+                    "this over --calib-tau-window")
+        ->capture_default_str();
+    cmd->add_option("--calib-tau-window", p.calibration.tau_window,
+                    "Calibrated mode: window of the chaining test on tau")
         ->capture_default_str();
     cmd->add_option("--max-conn", p.dpc.max_conn, "Parents linked per face")->capture_default_str();
-    cmd->add_option("--ndde-sigma", p.ndde.sigma, "NDDe kernel bandwidth sigma")->capture_default_str();
+    o.ndde_sigma_option =
+        cmd->add_option("--ndde-sigma", p.ndde.sigma, "NDDe kernel bandwidth sigma")->capture_default_str();
     cmd->add_option("--ndde-k", p.ndde.k, "Neighbours used by NDDe")->capture_default_str();
     cmd->add_option("--ndde-damping", p.ndde.damping, "Exact NDDe: weight d of the previous density")
         ->capture_default_str();
@@ -42,8 +64,8 @@ void add_method_options(CLI::App* cmd, MethodOptions& o) {
         ->capture_default_str();
     cmd->add_option("--naive-radius", p.naive.radius, "Naive density: count distances below this")
         ->capture_default_str();
-    cmd->add_option("--tpdi-sigma", p.tpdi.sigma, "TPDi kernel bandwidth sigma_T")
-        ->capture_default_str();
+    o.tpdi_sigma_option = cmd->add_option("--tpdi-sigma", p.tpdi.sigma, "TPDi kernel bandwidth sigma_T")
+                              ->capture_default_str();
     cmd->add_option("--tpdi-prune", p.tpdi.prune_epsilon,
                     "TPDi pruning bound epsilon: each distance is exact to within +epsilon "
                     "(0 = exact)")
@@ -59,7 +81,15 @@ void MethodOptions::resolve() {
     }
     const auto taus = parse_tau_list(tau);
     params.dpc.tau = taus.front();
+    params.mode = parse_param_mode(mode);
+    params.calibration.calibrate_tau = tau_from_data();
+    params.calibration.calibrate_ndde_sigma = ndde_sigma_option->count() == 0;
+    params.calibration.calibrate_tpdi_sigma = tpdi_sigma_option->count() == 0;
     params.validate();
+}
+
+bool MethodOptions::tau_from_data() const {
+    return mode == "calibrated" && tau_option->count() == 0;
 }
 
 void add_knn_method_options(CLI::App* cmd, KnnMethodOptions& o) {

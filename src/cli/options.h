@@ -27,7 +27,13 @@ struct MethodOptions {
     std::string density = "ndde_approx";
     std::string distance = "tpdi";
     std::string tau = "0.7";
+    std::string mode = "paper";       ///< --params: paper | calibrated
     CLI::Option* k_option = nullptr;  ///< to tell whether --k was given
+    CLI::Option* tau_option = nullptr;          ///< given taus are kept in calibrated mode
+    CLI::Option* ndde_sigma_option = nullptr;   ///< as are given sigmas
+    CLI::Option* tpdi_sigma_option = nullptr;
+    /// True when calibrated mode chooses tau (no --tau given).
+    bool tau_from_data() const;
     /// Parses the string options into `params` (throws InvalidArgument on bad values).
     void resolve();
 };

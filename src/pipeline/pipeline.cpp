@@ -1,5 +1,7 @@
 #include "facecluster/pipeline.h"
 
+#include <cmath>
+
 #include "facecluster/error.h"
 #include "facecluster/knn/graph.h"
 
@@ -34,6 +36,8 @@ void ClusterParams::validate() const {
     naive.validate();
     tpdi.validate();
     dpc.validate();
+    calibration.validate();
+    preprocess.validate();
     if (knn.k < 1) throw InvalidArgument("ClusterParams.knn.k=" + std::to_string(knn.k) + ": must be >= 1");
     if (num_threads < 0)
         throw InvalidArgument("ClusterParams.num_threads=" + std::to_string(num_threads) + ": must be >= 0");
@@ -60,6 +64,59 @@ std::vector<double> compute_density(const KnnGraph& g, const ClusterParams& p) {
     return {};
 }
 
+// params with the sigmas the calibration owns set from a distance scale.
+ClusterParams with_sigmas(const ClusterParams& params, double scale, double tpdi_factor) {
+    ClusterParams p = params;
+    if (params.calibration.calibrate_ndde_sigma)
+        p.ndde.sigma = params.calibration.ndde_factor * scale;
+    if (params.calibration.calibrate_tpdi_sigma) p.tpdi.sigma = tpdi_factor * scale;
+    return p;
+}
+
+// Density, distance and DPC parents of r.graph under p.
+void run_core(const ClusterParams& p, StageRecorder* stages, ClusterResult& r) {
+    r.density = timed(stages, "density", [&] { return compute_density(r.graph, p); });
+    r.distance.clear();
+    if (p.distance == DistanceKind::kTpdi) {
+        TpdiParams tp = p.tpdi;
+        tp.num_threads = p.num_threads;
+        r.distance = timed(stages, "tpdi", [&] {
+            return p.full_tpdi ? tpdi(r.graph, tp) : tpdi_for_dpc(r.graph, r.density, tp);
+        });
+    }
+    const std::span<const float> dist =
+        r.distance.empty() ? std::span<const float>(r.graph.dists, size_t(r.graph.n * r.graph.k))
+                           : std::span<const float>(r.distance);
+    r.parents = timed(stages, "dpc_parents", [&] {
+        return find_dpc_parents(r.graph, r.density, dist, p.dpc.max_conn, p.num_threads);
+    });
+}
+
+double chosen_tau(const DpcParents& parents, const ClusterParams& p, TauCalibration* fit) {
+    *fit = calibrate_tau(parents, p.calibration);
+    return p.calibration.calibrate_tau ? fit->tau : p.dpc.tau;
+}
+
+// Calibrated mode: the scale of the nearest-neighbour distances, refined by one clustering
+// pass (see calibrate.h), and the params with the resulting sigmas.
+ClusterParams calibrate_sigmas_for(const ClusterParams& params, StageRecorder* stages,
+                                   ClusterResult& r) {
+    ClusterParams p = params;
+    p.calibration.num_threads = params.num_threads;
+    SigmaCalibration& sig = r.calibration.sigmas;
+    sig = timed(stages, "calib_sigmas", [&] { return calibrate_sigmas(r.graph, p.calibration); });
+    p = with_sigmas(p, sig.initial_scale, p.calibration.first_pass_factor);
+    if (!p.calibration.refine_scale) return p;
+    const double refined = timed(stages, "calib_pass1", [&] {
+        run_core(p, nullptr, r);
+        TauCalibration fit;
+        return refine_scale(r.graph, link_dpc_parents(r.parents, chosen_tau(r.parents, p, &fit)),
+                            p.calibration);
+    });
+    if (!std::isnan(refined)) sig.scale = refined;
+    return with_sigmas(p, sig.scale, p.calibration.tpdi_factor);
+}
+
 }  // namespace
 
 ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
@@ -71,28 +128,30 @@ ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
                               "; lower --k or rebuild the graph");
     ClusterResult r;
     r.graph = sort_knn_rows(truncate_knn(graph, params.knn.k));
-    r.density = timed(stages, "density", [&] { return compute_density(r.graph, params); });
-    if (params.distance == DistanceKind::kTpdi) {
-        TpdiParams tp = params.tpdi;
-        tp.num_threads = params.num_threads;
-        r.distance = timed(stages, "tpdi", [&] {
-            return params.full_tpdi ? tpdi(r.graph, tp) : tpdi_for_dpc(r.graph, r.density, tp);
+    r.calibration.mode = params.mode;
+    ClusterParams p = params;
+    if (params.mode == ParamMode::kCalibrated) p = calibrate_sigmas_for(params, stages, r);
+    run_core(p, stages, r);
+    r.calibration.ndde_sigma = p.ndde.sigma;
+    r.calibration.tpdi_sigma = p.tpdi.sigma;
+    r.calibration.sigmas.ndde_sigma = p.ndde.sigma;
+    r.calibration.sigmas.tpdi_sigma = p.tpdi.sigma;
+    r.calibration.tau = p.dpc.tau;
+    if (params.mode == ParamMode::kCalibrated)  // paper mode: no extra stage in the summary
+        r.calibration.tau = timed(stages, "calib_tau", [&] {
+            return chosen_tau(r.parents, p, &r.calibration.tau_fit);
         });
-    }
-    const std::span<const float> dist =
-        r.distance.empty() ? std::span<const float>(r.graph.dists, size_t(r.graph.n * r.graph.k))
-                           : std::span<const float>(r.distance);
-    r.parents = timed(stages, "dpc_parents", [&] {
-        return find_dpc_parents(r.graph, r.density, dist, params.dpc.max_conn, params.num_threads);
-    });
-    r.labels = timed(stages, "link", [&] { return link_dpc_parents(r.parents, params.dpc.tau); });
+    r.labels = timed(stages, "link", [&] { return link_dpc_parents(r.parents, r.calibration.tau); });
     return r;
 }
 
 ClusterResult cluster_features(const FeatureMatrix& features, const ClusterParams& params,
                                StageRecorder* stages) {
     params.validate();
-    const FeatureMatrix x = timed(stages, "normalize", [&] { return l2_normalize(features, "features"); });
+    PreprocessParams pp = params.preprocess;
+    pp.num_threads = params.num_threads;
+    const FeatureMatrix x =
+        timed(stages, "normalize", [&] { return preprocess_features(features, pp, "features"); });
     KnnParams kp = params.knn;
     kp.num_threads = params.num_threads;
     ApproxKnnParams ap = params.knn_method;

@@ -63,6 +63,7 @@ std::vector<int64_t> row_order(const SynthParams& p) {
 // allocated up front, so nothing inside the parallel region can throw.
 void generate_rows(const SynthParams& p, const internal::IdentityPlan& plan,
                    const std::vector<int64_t>& row_of, float* x, int64_t* labels) {
+    const internal::FaceDistortion distortion = internal::make_distortion(p);
     const int threads = resolve_threads(p.num_threads);
     const auto d = static_cast<size_t>(p.dim);
     std::vector<double> scratch(static_cast<size_t>(threads) * 2 * d);
@@ -80,7 +81,7 @@ void generate_rows(const SynthParams& p, const internal::IdentityPlan& plan,
             internal::identity_centre(p, plan, i, centre, work);
             for (int64_t k = 0; k < plan.size(i); ++k) {
                 const int64_t row = row_of[plan.offsets[i] + k];
-                internal::sample_face(p, plan, i, k, centre, work, x + row * p.dim);
+                internal::sample_face(p, plan, i, k, centre, distortion, work, x + row * p.dim);
                 labels[row] = i;
             }
         }
@@ -110,7 +111,29 @@ void SynthParams::validate() const {
             "in [2, 1000000]");
     require(family_similarity >= 0.0 && family_similarity < 1.0, "family_similarity",
             family_similarity, "in [0, 1)");
+    require(shared_offset >= 0.0 && shared_offset <= 100.0, "shared_offset", shared_offset,
+            "in [0, 100]");
+    require(nuisance_dims >= 0 && nuisance_dims <= dim, "nuisance_dims", nuisance_dims,
+            "in [0, dim]");
+    require(nuisance_scale >= 0.0 && nuisance_scale <= 100.0, "nuisance_scale", nuisance_scale,
+            "in [0, 100]");
     require(num_threads >= 0, "num_threads", num_threads, ">= 0 (0 = all cores)");
+}
+
+void apply_synth_geometry(const std::string& name, SynthParams& params) {
+    if (name == "arcface") return;  // the defaults
+    if (name == "compressed") {
+        params.shared_offset = 2.5;
+    } else if (name == "anisotropic") {
+        params.nuisance_dims = 4;
+        params.nuisance_scale = 1.0;
+    } else if (name == "longtail") {
+        params.size_exponent = 2.5;
+        params.max_identity_size = 40;
+    } else {
+        throw InvalidArgument("synthetic geometry '" + name +
+                              "': expected one of arcface, compressed, anisotropic, longtail");
+    }
 }
 
 SynthData make_synthetic(const SynthParams& params) {

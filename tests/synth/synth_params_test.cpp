@@ -61,5 +61,29 @@ TEST(SynthParams, RejectsBadShapeParameters) {
                    "1");
 }
 
+TEST(SynthParams, RejectsBadGeometryKnobs) {
+    expect_invalid([](SynthParams& p) { p.shared_offset = -1.0; }, "shared_offset", "-1");
+    expect_invalid([](SynthParams& p) { p.nuisance_dims = 200; }, "nuisance_dims", "200");
+    expect_invalid([](SynthParams& p) { p.nuisance_scale = NAN; }, "nuisance_scale", "nan");
+}
+
+TEST(SynthParams, GeometryPresetsSetTheirKnobsOnly) {
+    SynthParams p;
+    apply_synth_geometry("arcface", p);
+    EXPECT_EQ(p.shared_offset, 0.0);
+    EXPECT_EQ(p.nuisance_dims, 0);
+    apply_synth_geometry("compressed", p);
+    EXPECT_EQ(p.shared_offset, 2.5);
+    apply_synth_geometry("longtail", p);
+    EXPECT_EQ(p.size_exponent, 2.5);
+    EXPECT_EQ(p.shared_offset, 2.5);  // presets only add their own fields
+    try {
+        apply_synth_geometry("dlib", p);
+        ADD_FAILURE() << "no error";
+    } catch (const InvalidArgument& e) {
+        EXPECT_NE(std::string(e.what()).find("'dlib'"), std::string::npos);
+    }
+}
+
 }  // namespace
 }  // namespace fc

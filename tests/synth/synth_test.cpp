@@ -256,5 +256,54 @@ TEST(Synth, FamilyFractionExtremes) {
                             [](int64_t f) { return f >= 0; }));
 }
 
+SynthParams knob_params() {
+    SynthParams p = small_params();
+    p.shared_offset = 1.0;
+    p.nuisance_dims = 3;
+    p.nuisance_scale = 0.5;
+    return p;
+}
+
+TEST(SynthGeometry, KnobsOffLeaveTheDefaultBytesAndKnobsOnChangeThem) {
+    SynthParams off = small_params();
+    off.nuisance_dims = 3;  // no effect while nuisance_scale is 0
+    EXPECT_TRUE(same_bytes(make_synthetic(small_params()), make_synthetic(off)));
+    EXPECT_FALSE(same_bytes(make_synthetic(small_params()), make_synthetic(knob_params())));
+}
+
+TEST(SynthGeometry, KnobsKeepUnitRowsAndThreadIndependence) {
+    SynthParams one = knob_params(), two = knob_params();
+    one.num_threads = 1;
+    two.num_threads = 2;
+    const SynthData a = make_synthetic(one);
+    EXPECT_TRUE(same_bytes(a, make_synthetic(two)));
+    for (int64_t i = 0; i < a.features.rows; i += 97) EXPECT_NEAR(cosine(a.features, i, i), 1.0, 1e-5);
+}
+
+// Mean cosine of rows i and i + n/2 (almost always different identities).
+double unrelated_cosine(const SynthData& d) {
+    const int64_t half = d.features.rows / 2;
+    double sum = 0;
+    for (int64_t i = 0; i < half; ++i) sum += cosine(d.features, i, i + half);
+    return sum / double(half);
+}
+
+TEST(SynthGeometry, CompressedPresetPutsUnrelatedFacesAboveCosine08) {
+    SynthParams p = small_params();
+    apply_synth_geometry("compressed", p);
+    const SynthData d = make_synthetic(p);
+    EXPECT_GT(unrelated_cosine(d), 0.8);
+    EXPECT_NEAR(unrelated_cosine(make_synthetic(small_params())), 0.0, 0.05);
+}
+
+TEST(SynthGeometry, LongtailPresetMakesMostIdentitiesSingletons) {
+    SynthParams p = small_params();
+    apply_synth_geometry("longtail", p);
+    const SynthData d = make_synthetic(p);
+    int64_t singletons = 0;
+    for (const auto& m : members(d)) singletons += m.size() == 1;
+    EXPECT_GT(double(singletons) / double(d.n_identities), 0.6);
+}
+
 }  // namespace
 }  // namespace fc

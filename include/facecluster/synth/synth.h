@@ -21,6 +21,7 @@
 /// for any num_threads on a given build.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "facecluster/types.h"
@@ -58,6 +59,17 @@ struct SynthParams {
     /// look-alikes then have cosine ≈ kappa_a * kappa_b * rho (≈ 0.22 on average by
     /// default, up to 0.54 for two tight identities).
     double family_similarity = 0.45;
+    /// Geometry knobs (issue 9); both off by default, which leaves the output byte-identical.
+    /// Norm b of a shared offset o added to every face before renormalising, in [0, 100]:
+    /// x <- (x + o) / |x + o|. Two unrelated faces then have cosine ≈ b^2 / (1 + b^2) (0.86
+    /// at b = 2.5), the compressed geometry of dlib / face-api descriptors.
+    double shared_offset = 0.0;
+    /// Number T of shared nuisance directions (pose, lighting), in [0, dim]; each face adds
+    /// sum_t g_t s_t e_t with g_t ~ N(0, 1), e_t fixed random unit vectors and
+    /// s_t = nuisance_scale / sqrt(t + 1), then is renormalised: a few dominant directions
+    /// of variance unrelated to identity (anisotropic geometry).
+    int64_t nuisance_dims = 0;
+    double nuisance_scale = 0.0;  ///< s_0 above, in [0, 100]
     bool shuffle = true;  ///< shuffle rows (deterministically); false keeps identities grouped
     int num_threads = 0;  ///< OpenMP threads, >= 0; 0 = all cores
 
@@ -76,6 +88,13 @@ struct SynthData {
     std::vector<int64_t> identity_family;
     int64_t n_families = 0;  ///< number of families (each with 1..family_size identities)
 };
+
+/// Named presets of the geometry knobs for the calibration benchmarks (docs/calibration.md):
+/// "arcface" (the defaults: unrelated faces near cosine 0), "compressed" (shared_offset 2.5:
+/// every pair above cosine ~0.8), "anisotropic" (4 nuisance directions of scale 1.0) and
+/// "longtail" (size_exponent 2.5, max size 40: most identities singletons). Sets only the
+/// fields of the preset; InvalidArgument names the choices for an unknown name.
+void apply_synth_geometry(const std::string& name, SynthParams& params);
 
 /// Generates n_faces labelled embeddings; calls params.validate() first.
 /// Memory: the n x d output plus O(n) for labels and row order and O(C) for the plan.

@@ -23,6 +23,9 @@ enum class SynthStream : uint64_t {
     kFaceJitter = 7,
     kFaceNoise = 8,
     kShuffle = 9,
+    kOffsetAxis = 10,
+    kNuisanceAxis = 11,
+    kNuisanceCoef = 12,
 };
 
 inline constexpr uint64_t kGoldenGamma = 0x9e3779b97f4a7c15ULL;

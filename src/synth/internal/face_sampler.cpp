@@ -54,7 +54,41 @@ void tilt_from_axis(const double* axis, double cos_t, int64_t d, double* ortho) 
     for (int64_t j = 0; j < d; ++j) ortho[j] = cos_t * axis[j] + sin_t * ortho[j];
 }
 
+// Adds the shared offset and face k's nuisance components to v (not renormalised).
+void distort(const SynthParams& p, const FaceDistortion& dist, int64_t i, int64_t k, double* v) {
+    const int64_t d = p.dim;
+    if (!dist.offset.empty())
+        for (int64_t j = 0; j < d; ++j) v[j] += dist.offset[j];
+    const auto n_axes = static_cast<int64_t>(dist.axes.size()) / d;
+    for (int64_t t = 0; t < n_axes; ++t) {
+        const double g = gaussian(p.seed, SynthStream::kNuisanceCoef,
+                                  static_cast<uint64_t>(i), (static_cast<uint64_t>(k) << 16) + t);
+        const double* axis = dist.axes.data() + t * d;
+        for (int64_t j = 0; j < d; ++j) v[j] += g * axis[j];
+    }
+}
+
 }  // namespace
+
+FaceDistortion make_distortion(const SynthParams& p) {
+    FaceDistortion dist;
+    const auto d = static_cast<size_t>(p.dim);
+    if (p.shared_offset > 0.0) {
+        dist.offset.resize(d);
+        random_unit(p, SynthStream::kOffsetAxis, 0, 0, dist.offset.data());
+        for (double& v : dist.offset) v *= p.shared_offset;
+    }
+    if (p.nuisance_dims > 0 && p.nuisance_scale > 0.0) {
+        dist.axes.resize(static_cast<size_t>(p.nuisance_dims) * d);
+        for (int64_t t = 0; t < p.nuisance_dims; ++t) {
+            double* axis = dist.axes.data() + t * p.dim;
+            random_unit(p, SynthStream::kNuisanceAxis, static_cast<uint64_t>(t), 0, axis);
+            const double scale = p.nuisance_scale / std::sqrt(static_cast<double>(t + 1));
+            for (int64_t j = 0; j < p.dim; ++j) axis[j] *= scale;
+        }
+    }
+    return dist;
+}
 
 void identity_centre(const SynthParams& p, const IdentityPlan& plan, int64_t i, double* centre,
                      double* scratch) {
@@ -74,12 +108,14 @@ void identity_centre(const SynthParams& p, const IdentityPlan& plan, int64_t i, 
 }
 
 void sample_face(const SynthParams& p, const IdentityPlan& plan, int64_t i, int64_t k,
-                 const double* centre, double* scratch, float* out) {
+                 const double* centre, const FaceDistortion& distortion, double* scratch,
+                 float* out) {
     const double jitter = p.cohesion_jitter * gaussian(p.seed, SynthStream::kFaceJitter, i, k);
     const double kappa = std::clamp(static_cast<double>(plan.cohesion[i]) + jitter,
                                     kMinFaceCohesion, kMaxFaceCohesion);
     random_orthogonal_unit(p, SynthStream::kFaceNoise, i, k, centre, scratch);
     tilt_from_axis(centre, kappa, p.dim, scratch);
+    if (distortion.active()) distort(p, distortion, i, k, scratch);
     // Renormalising removes rounding, so every stored row has norm 1 to float precision.
     normalise(scratch, p.dim);
     for (int64_t j = 0; j < p.dim; ++j) out[j] = static_cast<float>(scratch[j]);

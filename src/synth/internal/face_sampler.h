@@ -4,6 +4,7 @@
 // the thread count.
 
 #include <cstdint>
+#include <vector>
 
 #include "facecluster/synth/synth.h"
 #include "synth/internal/identity_plan.h"
@@ -14,9 +15,22 @@ namespace fc::internal {
 void identity_centre(const SynthParams& p, const IdentityPlan& plan, int64_t i, double* centre,
                      double* scratch);
 
-/// Writes face k of identity i, a unit vector at cosine kappa_f from the unit `centre`, to
-/// `out` (d floats); `scratch` holds d values.
+/// Identity-independent distortions of the geometry knobs (shared offset, nuisance axes),
+/// drawn once per data set.
+struct FaceDistortion {
+    std::vector<double> offset;  ///< d values (shared_offset times a random unit vector), or empty
+    std::vector<double> axes;    ///< T x d: nuisance direction t scaled by s_t, or empty
+    bool active() const { return !offset.empty() || !axes.empty(); }
+};
+
+/// The distortion of p's knobs; inactive (both empty) when the knobs are off.
+FaceDistortion make_distortion(const SynthParams& p);
+
+/// Writes face k of identity i, a unit vector at cosine kappa_f from the unit `centre`
+/// (then moved by `distortion` and renormalised, when active), to `out` (d floats);
+/// `scratch` holds d values.
 void sample_face(const SynthParams& p, const IdentityPlan& plan, int64_t i, int64_t k,
-                 const double* centre, double* scratch, float* out);
+                 const double* centre, const FaceDistortion& distortion, double* scratch,
+                 float* out);
 
 }  // namespace fc::internal
