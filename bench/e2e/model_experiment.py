@@ -87,15 +87,15 @@ def row(name, r):
             f"{m['bcubed']['recall']:.4f} | {m['bcubed']['fscore']:.4f} |")
 
 
-def experiment(fc, work, name, paths, train_args, threads):
-    model = os.path.join(work, f"{name}.fcm")
+def experiment(fc, work, name, paths, train_args, threads, tag):
+    model = os.path.join(work, f"{name}{tag}.fcm")
     run([fc, "train", "--features", paths["train"][0], "--labels", paths["train"][1], "--output", model,
-         "--summary", os.path.join(work, f"{name}_train.json"), "--threads", str(threads)] + train_args)
+         "--summary", os.path.join(work, f"{name}{tag}_train.json"), "--threads", str(threads)] + train_args)
     knn = os.path.join(work, f"{name}_test.fcknn")
     run([fc, "knn", "--features", paths["test"][0], "--k", "80", "--knn-method", "exact", "--output", knn,
          "--quiet"])
     raw = cluster(fc, work, f"{name}_raw", paths["test"][0], paths["test"][1], knn)
-    learned = cluster(fc, work, f"{name}_model", paths["test"][0], paths["test"][1], knn, model)
+    learned = cluster(fc, work, f"{name}{tag}_model", paths["test"][0], paths["test"][1], knn, model)
     lines = ["| distances | tau | clusters | pair_P | pair_R | pair_F | bc_P | bc_R | bc_F |",
              "|---|---|---|---|---|---|---|---|---|"]
     for label, results in (("cosine", raw), ("model", learned)):
@@ -111,12 +111,13 @@ def main():
     ap.add_argument("--fc", default=os.path.join(REPO, "build", "src", "facecluster"))
     ap.add_argument("--workdir", default="/tmp/fc_model_exp")
     ap.add_argument("--datasets", default="synth,lfw")
-    ap.add_argument("--synth-n", type=int, default=10000)
+    ap.add_argument("--synth-n", type=int, default=6000)
     ap.add_argument("--synth-dim", type=int, default=128)
     ap.add_argument("--synth-train-seed", type=int, default=1)
     ap.add_argument("--synth-test-seed", type=int, default=2)
     ap.add_argument("--lfw-test-fraction", type=float, default=0.5)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--tag", default="", help="suffix of the model and summary files")
     ap.add_argument("--train-args", default="--d-model 64 --heads 4 --ff 256 --epochs 10 --batch 128 "
                     "--lr 1e-3 --val-fraction 0.1 --patience 3 --seed 42")
     args = ap.parse_args()
@@ -125,7 +126,7 @@ def main():
     for name in args.datasets.split(","):
         paths = make_synth(args.fc, args.workdir, args) if name == "synth" else split_lfw(
             args.workdir, args.lfw_test_fraction, 0)
-        table = experiment(args.fc, args.workdir, name, paths, train_args, args.threads)
+        table = experiment(args.fc, args.workdir, name, paths, train_args, args.threads, args.tag)
         print(f"\n### {name}\n\n{table}\n", flush=True)
 
 

@@ -131,6 +131,9 @@ void add_architecture_options(CLI::App* cmd, TrainCommand& c) {
                     "neighbours (intended: attend across an anchor's k neighbours) | batch (the "
                     "released code's quirk, METHOD.md §3.3)")
         ->capture_default_str();
+    cmd->add_flag("--pair-cosine", m.pair_cosine,
+                  "Not in the paper: the pair head also reads the anchor-neighbour cosine "
+                  "(helps with few training identities)");
 }
 
 void add_optimisation_options(CLI::App* cmd, TrainParams& t) {

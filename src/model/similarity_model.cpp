@@ -48,7 +48,7 @@ std::string ModelConfig::describe() const {
     std::ostringstream s;
     s << "dim " << dim << ", k " << k << ", d_model " << d_model << ", heads " << heads << ", ff "
       << ff << ", layers " << layers << ", dropout " << dropout << ", attention over "
-      << to_string(attn_axis);
+      << to_string(attn_axis) << (pair_cosine ? ", pair head reads the cosine" : "");
     return s.str();
 }
 

@@ -162,7 +162,7 @@ std::string archive_key(std::string name) {
 // that shape the trajectory. Resuming with any of them changed is refused.
 torch::Tensor run_fingerprint(const ModelConfig& c, const Data& d, const TrainParams& tp) {
     return torch::tensor({double(c.dim), double(c.k), double(c.d_model), double(c.heads), double(c.ff),
-                          double(c.layers), c.dropout, double(int(c.attn_axis)), double(d.graph.n),
+                          double(c.layers), c.dropout, double(int(c.attn_axis)), double(c.pair_cosine), double(d.graph.n),
                           double(tp.batch), tp.lr, tp.weight_decay, double(tp.double_step), tp.val_fraction,
                           double(tp.seed % (1ull << 52))},
                          torch::kFloat64);

@@ -91,6 +91,7 @@ TEST(SimilarityModel, SaveLoadGivesIdenticalOutputs) {
     ModelConfig c = tiny_config();
     c.d_model = 4;  // with the input projection
     c.layers = 2;
+    c.pair_cosine = true;
     SimilarityModel m = SimilarityModel::create(c, 5);
     const std::string path = temp_path("roundtrip.fcm");
     m.save(path);

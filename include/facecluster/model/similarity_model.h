@@ -34,6 +34,10 @@ struct ModelConfig {
     int64_t layers = 1;      ///< post-norm encoder layers
     double dropout = 0.2;    ///< on attention weights, both residual branches and inside the FFN
     AttnAxis attn_axis = AttnAxis::kNeighbours;
+    /// Not in the paper (off by default): the pair head also reads the cosine between the
+    /// anchor and the neighbour, [h_0; h_a; cos(x_0, x_a)], so that a model trained on few
+    /// identities starts from the cosine instead of having to relearn it (docs/model.md).
+    bool pair_cosine = false;
 
     /// Throws InvalidArgument naming the field, its value and the allowed range.
     void validate() const;

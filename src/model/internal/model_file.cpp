@@ -61,6 +61,7 @@ void encode_config(std::string& out, const ModelConfig& c) {
     for (int64_t v : {c.dim, c.k, c.d_model, c.heads, c.ff, c.layers}) put(out, v);
     put(out, c.dropout);
     put(out, int32_t(c.attn_axis));
+    put(out, int32_t(c.pair_cosine));
 }
 
 ModelConfig decode_config(Reader& r) {
@@ -71,6 +72,9 @@ ModelConfig decode_config(Reader& r) {
     if (axis != int32_t(AttnAxis::kNeighbours) && axis != int32_t(AttnAxis::kBatch))
         r.fail("attention axis " + std::to_string(axis) + " unknown, expected 0 or 1");
     c.attn_axis = AttnAxis(axis);
+    const int32_t pair_cosine = r.get<int32_t>("config");
+    if (pair_cosine != 0 && pair_cosine != 1) r.fail("pair_cosine " + std::to_string(pair_cosine) + ", expected 0 or 1");
+    c.pair_cosine = pair_cosine == 1;
     try {
         c.validate();
     } catch (const InvalidArgument& e) {

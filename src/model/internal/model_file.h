@@ -1,7 +1,7 @@
 #pragma once
 // The similarity-model file (docs/formats.md, "Similarity model"): little-endian
 //   magic "FCSIMMDL" | u32 version | config (i64 dim, k, d_model, heads, ff, layers;
-//   f64 dropout; i32 attn_axis) | u64 tensor count | per tensor: u32 name length, name,
+//   f64 dropout; i32 attn_axis; i32 pair_cosine) | u64 tensor count | per tensor: u32 name length, name,
 //   u32 ndim, i64 shape[ndim], float32 values | u32 CRC-32 of every preceding byte.
 
 #include <string>

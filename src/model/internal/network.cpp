@@ -103,8 +103,13 @@ std::string network_source(const ModelConfig& c) {
         s << "    pos = self.positions.unsqueeze(0)\n";
     for (int64_t l = 0; l < c.layers; ++l) s << "    t = self.layer" << l << ".forward(t, pos)\n";
     if (batch_axis) s << "    t = t.transpose(0, 1)\n";
-    s << "    anchor = t[:, 0:1, :].expand(B, K, t.size(2))\n"
-      << "    z = torch.cat([anchor, t], 2)\n"
+    s << "    anchor = t[:, 0:1, :].expand(B, K, t.size(2))\n";
+    if (c.pair_cosine)  // x rows are L2-normalised: the dot product is the cosine
+        s << "    cosine = (x * x[:, 0:1, :]).sum(2, keepdim=True)\n"
+          << "    z = torch.cat([anchor, t, cosine], 2)\n";
+    else
+        s << "    z = torch.cat([anchor, t], 2)\n";
+    s
       << "    z = torch.relu((torch.matmul(z, self.head1_weight.t()) + self.head1_bias))\n"
       << "    z = torch.relu((torch.matmul(z, self.head2_weight.t()) + self.head2_bias))\n"
       << "    z = (torch.matmul(z, self.head3_weight.t()) + self.head3_bias)\n"
@@ -121,7 +126,7 @@ torch::jit::Module build_network(const ModelConfig& c, uint64_t seed) {
     if (c.dim != c.d_model) add_linear(m, "input_proj", c.dim, c.d_model);
     for (int64_t l = 0; l < c.layers; ++l) m.register_module("layer" + std::to_string(l), build_layer(c));
     // Pair head [h_0; h_a] -> d_model -> d_model/2 -> 1 (256 -> 128 at the paper's width).
-    add_linear(m, "head1", 2 * c.d_model, c.d_model);
+    add_linear(m, "head1", 2 * c.d_model + (c.pair_cosine ? 1 : 0), c.d_model);
     add_linear(m, "head2", c.d_model, std::max<int64_t>(1, c.d_model / 2));
     add_linear(m, "head3", std::max<int64_t>(1, c.d_model / 2), 1);
     m.register_buffer("positions", sinusoidal_positions(c.k, c.d_model));
