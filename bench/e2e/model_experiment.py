@@ -24,7 +24,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 LFW = os.path.join(REPO, "..", "shared", "data", "lfw_subset_facenet128")
-TAUS = "0.1:0.99:90"
+TAUS = "0.3:1:141"  # step 0.005
 FIXED = [0.7, 0.9]
 
 
@@ -49,10 +49,12 @@ def split_lfw(work, test_fraction, seed):
     return paths
 
 
-def make_synth(fc, work, args):
+def make_synth(fc, work, args, reuse):
     paths = {}
     for name, seed in (("train", args.synth_train_seed), ("test", args.synth_test_seed)):
         paths[name] = (os.path.join(work, f"synth_{name}.npy"), os.path.join(work, f"synth_{name}.txt"))
+        if reuse and os.path.exists(paths[name][0]):
+            continue
         run([fc, "synth", "--n", str(args.synth_n), "--dim", str(args.synth_dim), "--seed", str(seed),
              "--min-size", "2", "--max-size", "100", "--min-cohesion", "0.45", "--max-cohesion", "0.9",
              "--family-fraction", "0.6", "--family-similarity", "0.5",
@@ -87,10 +89,11 @@ def row(name, r):
             f"{m['bcubed']['recall']:.4f} | {m['bcubed']['fscore']:.4f} |")
 
 
-def experiment(fc, work, name, paths, train_args, threads, tag):
+def experiment(fc, work, name, paths, train_args, threads, tag, reuse):
     model = os.path.join(work, f"{name}{tag}.fcm")
-    run([fc, "train", "--features", paths["train"][0], "--labels", paths["train"][1], "--output", model,
-         "--summary", os.path.join(work, f"{name}{tag}_train.json"), "--threads", str(threads)] + train_args)
+    if not (reuse and os.path.exists(model)):
+        run([fc, "train", "--features", paths["train"][0], "--labels", paths["train"][1], "--output", model,
+             "--summary", os.path.join(work, f"{name}{tag}_train.json"), "--threads", str(threads)] + train_args)
     knn = os.path.join(work, f"{name}_test.fcknn")
     run([fc, "knn", "--features", paths["test"][0], "--k", "80", "--knn-method", "exact", "--output", knn,
          "--quiet"])
@@ -118,15 +121,17 @@ def main():
     ap.add_argument("--lfw-test-fraction", type=float, default=0.5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tag", default="", help="suffix of the model and summary files")
+    ap.add_argument("--reuse-model", action="store_true", help="skip training when the model file exists")
     ap.add_argument("--train-args", default="--d-model 64 --heads 4 --ff 256 --epochs 10 --batch 128 "
                     "--lr 1e-3 --val-fraction 0.1 --patience 3 --seed 42")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     train_args = args.train_args.split()
     for name in args.datasets.split(","):
-        paths = make_synth(args.fc, args.workdir, args) if name == "synth" else split_lfw(
+        paths = make_synth(args.fc, args.workdir, args, args.reuse_model) if name == "synth" else split_lfw(
             args.workdir, args.lfw_test_fraction, 0)
-        table = experiment(args.fc, args.workdir, name, paths, train_args, args.threads, args.tag)
+        table = experiment(args.fc, args.workdir, name, paths, train_args, args.threads, args.tag,
+                           args.reuse_model)
         print(f"\n### {name}\n\n{table}\n", flush=True)
 
 

@@ -8,7 +8,7 @@
 
 namespace {
 
-constexpr int64_t kAnchors = 2048, kDim = 256, kK = 80;
+constexpr int64_t kAnchors = 512, kDim = 256, kK = 80;
 
 struct Inputs {
     fc::FeatureMatrix x;
