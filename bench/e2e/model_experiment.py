@@ -51,11 +51,13 @@ def split_lfw(work, test_fraction, seed):
 
 def make_synth(fc, work, args, reuse):
     paths = {}
-    for name, seed in (("train", args.synth_train_seed), ("test", args.synth_test_seed)):
-        paths[name] = (os.path.join(work, f"synth_{name}.npy"), os.path.join(work, f"synth_{name}.txt"))
+    for name, seed, n in (("train", args.synth_train_seed, args.synth_train_n or args.synth_n),
+                          ("test", args.synth_test_seed, args.synth_n)):
+        stem = os.path.join(work, f"synth_{name}" + (f"_{n}" if n != 6000 else ""))
+        paths[name] = (stem + ".npy", stem + ".txt")
         if reuse and os.path.exists(paths[name][0]):
             continue
-        run([fc, "synth", "--n", str(args.synth_n), "--dim", str(args.synth_dim), "--seed", str(seed),
+        run([fc, "synth", "--n", str(n), "--dim", str(args.synth_dim), "--seed", str(seed),
              "--min-size", "2", "--max-size", "100", "--min-cohesion", "0.45", "--max-cohesion", "0.9",
              "--family-fraction", "0.6", "--family-similarity", "0.5",
              "--features", paths[name][0], "--labels", paths[name][1], "--quiet"])
@@ -84,7 +86,7 @@ def at(results, tau):
 
 def row(name, r):
     m = r["metrics"]
-    return (f"| {name} | {r['tau']:.2f} | {r['n_clusters']} | {m['pairwise']['precision']:.4f} | "
+    return (f"| {name} | {r['tau']:.3f} | {r['n_clusters']} | {m['pairwise']['precision']:.4f} | "
             f"{m['pairwise']['recall']:.4f} | {m['pairwise']['fscore']:.4f} | {m['bcubed']['precision']:.4f} | "
             f"{m['bcubed']['recall']:.4f} | {m['bcubed']['fscore']:.4f} |")
 
@@ -115,6 +117,7 @@ def main():
     ap.add_argument("--workdir", default="/tmp/fc_model_exp")
     ap.add_argument("--datasets", default="synth,lfw")
     ap.add_argument("--synth-n", type=int, default=6000)
+    ap.add_argument("--synth-train-n", type=int, default=0, help="faces of the training set (0: --synth-n)")
     ap.add_argument("--synth-dim", type=int, default=128)
     ap.add_argument("--synth-train-seed", type=int, default=1)
     ap.add_argument("--synth-test-seed", type=int, default=2)
