@@ -22,6 +22,13 @@ find_library(FC_OPENBLAS_LIB NAMES openblas REQUIRED)
 find_path(FC_OPENBLAS_INCLUDE_DIR NAMES openblas_config.h
           PATHS /usr/include/x86_64-linux-gnu/openblas-pthread /usr/include/openblas)
 
+if(FC_WITH_TORCH)
+    # libtorch-dev (CPU, 1.13): the learned similarity model. Only fc_model, its tests and
+    # the CLI link it; torch headers stay out of every public header (pimpl).
+    find_package(Torch REQUIRED)
+    find_package(ZLIB REQUIRED)     # CRC-32 of model files
+endif()
+
 if(FC_BUILD_TESTS)
     find_package(GTest REQUIRED)      # googletest / libgtest-dev
 endif()

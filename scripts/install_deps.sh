@@ -19,6 +19,8 @@ packages=(
     chromium fonts-dejavu-core   # renders the HTML report in a test (headless, no network)
     python3-numpy                # tests/data generators and cross-checks (Debian's /usr/bin/python3)
     pybind11-dev python3-dev python3-pytest  # the Python package (python/) and its tests
+    libtorch-dev                 # the learned similarity model (fc_model: train, cluster --model), CPU
+    python3-torch                # test that Python's torch.jit.load reads the TorchScript export
 )
 
 export DEBIAN_FRONTEND=noninteractive

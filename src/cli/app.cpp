@@ -21,6 +21,9 @@ int run(const std::vector<std::string>& args) {
     add_convert_command(app);
     add_compare_command(app);
     add_index_command(app);
+#if FC_WITH_TORCH
+    add_train_command(app);
+#endif
 
     std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
     try {
@@ -28,7 +31,7 @@ int run(const std::vector<std::string>& args) {
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         if (code == 0) return kOk;
-        std::cerr << "Run 'facecluster --help' for the verbs (cluster, knn, eval, synth, convert, compare, index) "
+        std::cerr << "Run 'facecluster --help' for the verbs (cluster, knn, eval, synth, convert, compare, index, train) "
                      "and 'facecluster VERB --help' for their options.\n";
         return kUsage;
     } catch (const InvalidArgument& e) {

@@ -26,5 +26,6 @@ void add_synth_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_index_command(CLI::App& app);
+void add_train_command(CLI::App& app);  // only when built with FC_WITH_TORCH
 
 }  // namespace fc::cli

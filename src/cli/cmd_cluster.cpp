@@ -12,6 +12,9 @@
 #include "facecluster/io/knn_file.h"
 #include "facecluster/io/labels.h"
 #include "facecluster/knn/graph.h"
+#if FC_WITH_TORCH
+#include "facecluster/model/similarity_model.h"
+#endif
 #include "facecluster/version.h"
 
 namespace fc::cli {
@@ -24,6 +27,9 @@ struct ClusterCommand {
     std::optional<KnnBuildResult> knn_built;  ///< set when the graph was built here
     RunOptions run;
     std::string knn_path, labels_path, output, summary, save_knn;
+    std::string model_path;        ///< --model: learned similarity (METHOD.md §3.6)
+    int64_t model_batch = 512;
+    FeatureMatrix normalized;      ///< the features, when cluster read and normalised them
     std::string select_by = "pairwise";
     std::optional<FeatureMatrix> unit_features;  ///< preprocessed rows, when features are read
     std::string preprocess;  ///< --preprocess; empty = the mode's default
@@ -71,6 +77,7 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     const FeatureMatrix x = stages.run(
         "normalize", [&] { return preprocess_features(raw, pp, c.input.features, &c.preprocessed); });
     c.unit_features = x;
+    c.normalized = x;  // what --model reads: the rows the graph was built on
     KnnParams kp = c.method.params.knn;
     kp.num_threads = c.run.threads;
     c.knn_method.params.num_threads = c.run.threads;
@@ -78,6 +85,25 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     KnnGraph g = c.knn_built->graph;
     if (!c.save_knn.empty()) stages.run("save_knn", [&] { save_knn(c.save_knn, g); });
     return g;
+}
+
+// --model: replaces the cosine distances by the model's 1 - sigmoid(z) and re-sorts each row.
+KnnGraph refine_with_model(ClusterCommand& c, const KnnGraph& graph, StageRecorder& stages) {
+#if FC_WITH_TORCH
+    if (c.input.features.empty())
+        throw InvalidArgument("--model reads the features of each face's neighbours: pass --features too");
+    const SimilarityModel model = stages.run("load_model", [&] { return SimilarityModel::load(c.model_path); });
+    if (c.normalized.rows == 0) {
+        const FeatureMatrix raw = stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
+        c.normalized = stages.run("normalize", [&] { return l2_normalize(raw, c.input.features); });
+    }
+    InferenceParams ip;
+    ip.batch = c.model_batch;
+    ip.num_threads = c.run.threads;
+    return stages.run("model", [&] { return refine_knn_graph(model, c.normalized, graph, ip); });
+#else
+    throw InvalidArgument("--model needs facecluster built with the learned model (cmake -DFC_WITH_TORCH=ON)");
+#endif
 }
 
 void print_rows(const std::vector<TauRow>& rows, size_t chosen) {
@@ -159,13 +185,14 @@ void ClusterCommand::execute() {
         n_features = load_features(input.features, input.dim).rows;  // mmap: only checks shape
     }
     KnnGraph graph = obtain_graph(*this, stages, &n_features);
+    if (!model_path.empty()) graph = refine_with_model(*this, sort_knn_rows(graph), stages);
     if (!truth.empty() && static_cast<int64_t>(truth.size()) != graph.n)
         throw InvalidArgument(labels_path + ": " + std::to_string(truth.size()) +
                               " labels but the data has " + std::to_string(graph.n) +
                               " faces; labels must have one line per face, in row order");
     ClusterParams params = method.params;
     params.num_threads = run.threads;
-    if (!knn_path.empty() && method.k_option->count() == 0) params.knn.k = graph.k;
+    if ((!knn_path.empty() || !model_path.empty()) && method.k_option->count() == 0) params.knn.k = graph.k;
     if (params.knn.k > graph.k)
         throw InvalidArgument("--k " + std::to_string(params.knn.k) + " exceeds the k=" +
                               std::to_string(graph.k) + " of the graph in " + knn_path +
@@ -201,6 +228,7 @@ void ClusterCommand::execute() {
     if (!output.empty()) stages.run("write_labels", [&] { save_labels(output, rows[chosen].labels); });
 
     if (!run.quiet) {
+        if (!model_path.empty()) std::cout << "distances from the model " << model_path << "\n";
         std::cout << "faces " << graph.n << ", k " << result.graph.k << ", density "
                   << to_string(params.density) << ", distance " << to_string(params.distance) << "\n";
         if (knn_built) std::cout << describe(*knn_built, knn_built->graph.k) << "\n";
@@ -218,7 +246,8 @@ void ClusterCommand::execute() {
     if (!summary.empty()) {
         nlohmann::json j;
         j["facecluster_version"] = FC_VERSION_STRING;
-        j["inputs"] = {{"features", input.features}, {"knn", knn_path}, {"labels", labels_path}};
+        j["inputs"] = {{"features", input.features}, {"knn", knn_path}, {"labels", labels_path},
+                   {"model", model_path}};
         j["n"] = graph.n;
         j["params"] = params_json(*this, params, taus);
         j["blas"] = knn_path.empty() ? blas_description() : "not used (precomputed graph)";
@@ -263,6 +292,12 @@ void add_cluster_command(CLI::App& app) {
                     "With several taus and ground truth, write the labels of the best tau by "
                     "pairwise or bcubed F (without ground truth: the first tau)")
         ->capture_default_str();
+    cmd->add_option("--model", c.model_path,
+                    "Similarity model from facecluster train: distances become 1 - sigmoid(logit) "
+                    "over the model's k neighbours (needs --features)");
+    cmd->add_option("--model-batch", c.model_batch, "Anchors per model forward pass")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     add_method_options(cmd, c.method);
     c.preprocess_option =
         cmd->add_option("--preprocess", c.preprocess,
