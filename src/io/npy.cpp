@@ -56,9 +56,11 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& expected) const {
+        // A corrupt header can be megabytes long: quote only its start.
+        const std::string_view shown = s_.substr(0, 200);
         throw IoError(path_ + ": malformed .npy header: expected " + expected +
                       " at character " + std::to_string(i_) + " of header \"" +
-                      std::string(s_) + "\"");
+                      std::string(shown) + (shown.size() < s_.size() ? "...\"" : "\""));
     }
     char peek() {
         while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t')) ++i_;
