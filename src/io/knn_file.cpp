@@ -47,6 +47,7 @@ static_assert(sizeof(FcknnHeader) == 40, "FcknnHeader must match the documented 
 /// Reads and parses the .npy header at the start of the member.
 NpyHeader read_member_header(internal::ZipMemberReader& zr, const std::string& where) {
     std::vector<uint8_t> buf(static_cast<size_t>(std::min<uint64_t>(12, zr.size())));
+    if (buf.empty()) parse_npy_header(buf, where);  // an empty member: throws "not a .npy file"
     zr.read_exact(buf.data(), buf.size());
     const bool v1 = buf.size() >= 10 && buf[6] == 1;
     const bool v23 = buf.size() >= 12 && (buf[6] == 2 || buf[6] == 3);

@@ -8,6 +8,7 @@
 #include "facecluster/error.h"
 #include "facecluster/io/knn_file.h"
 #include "facecluster/io/npy.h"
+#include "io/internal/zip_io.h"
 #include "io_test_util.h"
 
 namespace fc {
@@ -180,6 +181,14 @@ TEST_F(NpzTest, HugeDeclaredNpyHeaderIsRefusedBeforeAllocating) {
     testing::write_bytes(file("hostile.npz"), zip);
     expect_contains(error_of<IoError>([&] { load_knn_npz(file("hostile.npz")); }),
                     {file("hostile.npz"), "header declares 4294967292 bytes", "corrupt"});
+}
+
+TEST_F(NpzTest, EmptyMemberIsNotANpyFile) {
+    // Found by fuzz_npz (UBSan: memcmp on the null data() of an empty buffer).
+    internal::write_single_member_zip(file("empty.npz"), "data.npy", 0,
+                                      [](uint64_t, uint8_t*, size_t) {});
+    expect_contains(error_of<IoError>([&] { load_knn_npz(file("empty.npz")); }),
+                    {file("empty.npz"), "member 'data.npy'", "not a .npy file", "has 0 bytes"});
 }
 
 TEST_F(NpzTest, SaveIntoMissingDirectoryThrowsAndCreatesNothing) {
