@@ -9,7 +9,8 @@
 #  2. TSan (clang + LLVM's libomp with its Archer tool, which tells TSan about OpenMP's own
 #     synchronisation; GCC's libgomp is not instrumented and makes TSan report races inside
 #     every parallel region) on the suites of the parallel kernels: density, distance,
-#     cluster and knn, with 2 OpenMP threads, in ./build-tsan.
+#     cluster and knn, with 2 OpenMP threads, in ./build-tsan. scripts/tsan.supp holds the one
+#     suppression (races TSan imagines inside the uninstrumented libomp) and why.
 # Usage: scripts/sanitize.sh [asan|tsan]...   (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,8 @@ run_tsan() {
     archer=$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | head -n 1)
     [ -n "$archer" ] || { echo "libarcher.so not found (apt-get install libomp-14-dev)"; exit 1; }
     (cd build-tsan &&
-        OMP_NUM_THREADS=2 OMP_TOOL_LIBRARIES="$archer" TSAN_OPTIONS="halt_on_error=1" \
+        OMP_NUM_THREADS=2 OMP_TOOL_LIBRARIES="$archer" \
+        TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/../scripts/tsan.supp" \
         ctest --output-on-failure --parallel "$jobs" --timeout 1800 -L "density|distance|cluster|knn")
 }
 
