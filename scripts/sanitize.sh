@@ -9,8 +9,13 @@
 #  2. TSan (clang + LLVM's libomp with its Archer tool, which tells TSan about OpenMP's own
 #     synchronisation; GCC's libgomp is not instrumented and makes TSan report races inside
 #     every parallel region) on the suites of the parallel kernels: density, distance,
-#     cluster and knn, with 2 OpenMP threads, in ./build-tsan. scripts/tsan.supp holds the one
-#     suppression (races TSan imagines inside the uninstrumented libomp) and why.
+#     cluster and knn, with 2 OpenMP threads, in ./build-tsan. scripts/tsan.supp holds the two
+#     suppressions (reports inside the uninstrumented libomp and inside Archer) and why.
+#     HnswKnn.* is left out: FAISS's HNSW construction (uninstrumented, built with GCC's
+#     OpenMP) takes one omp_lock_t per node; TSan sees only part of those lock operations
+#     through libomp's GOMP shim and Archer, reports "unlock of an unlocked mutex" and can hang
+#     (HnswKnn.OneThreadIsReproducible). That code is FAISS's, not ours; the IVF and exact
+#     searches and all our kernels stay in.
 # Usage: scripts/sanitize.sh [asan|tsan]...   (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +47,8 @@ run_tsan() {
     (cd build-tsan &&
         OMP_NUM_THREADS=2 OMP_TOOL_LIBRARIES="$archer" \
         TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/../scripts/tsan.supp" \
-        ctest --output-on-failure --parallel "$jobs" --timeout 1800 -L "density|distance|cluster|knn")
+        ctest --output-on-failure --parallel "$jobs" --timeout 1800 -L "density|distance|cluster|knn" \
+            -E "^HnswKnn\.")
 }
 
 for r in "${runs[@]}"; do
