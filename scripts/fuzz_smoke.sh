@@ -10,6 +10,8 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(npy npz raw fbin labels fcknn)
 
+# -timeout is wall-clock time: on a machine loaded far beyond its cores, 10 s gave false
+# "timeouts" inside ASan's allocator for inputs that take 0.1 s of CPU, hence 60 s.
 # Only fc_core (the readers and kernels) is built: no CLI, tests, benchmarks or Python.
 # OpenMP is off so the fuzzers are single-threaded and reproducible.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -28,7 +30,7 @@ for t in "${targets[@]}"; do
     echo "== fuzz_$t for ${seconds}s"
     if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
         "build-fuzz/fuzz/fuzz_$t" "$work" "fuzz/corpus/$t" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="build-fuzz/findings/${t}-" -print_final_stats=1 \
         >"build-fuzz/fuzz_$t.log" 2>&1; then
         echo "fuzz_$t FAILED; log build-fuzz/fuzz_$t.log, reproducer in build-fuzz/findings/:"
