@@ -1,9 +1,9 @@
 # Every dependency comes from Debian's packages (scripts/install_deps.sh); nothing is
 # downloaded at configure or build time.
 find_package(Threads REQUIRED)
-if(FC_USE_OPENMP)
-    find_package(OpenMP REQUIRED)
-endif()
+# Found even with FC_USE_OPENMP=OFF: Debian's faiss-targets.cmake names OpenMP::OpenMP_CXX in
+# its link interface, so find_package(faiss) fails without it.
+find_package(OpenMP REQUIRED)
 find_package(faiss REQUIRED)          # libfaiss-dev: exact kNN (IndexFlatIP)
 find_package(CLI11 REQUIRED)          # libcli11-dev: command-line parsing
 find_package(nlohmann_json REQUIRED)  # nlohmann-json3-dev: JSON summaries

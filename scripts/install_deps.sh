@@ -18,6 +18,8 @@ packages=(
     libbenchmark-dev             # micro-benchmarks
     chromium fonts-dejavu-core   # renders the HTML report in a test (headless, no network)
     python3-numpy                # tests/data generators and cross-checks (Debian's /usr/bin/python3)
+    clang libclang-rt-14-dev     # libFuzzer and clang's sanitizer runtimes (fuzz_smoke.sh, TSan)
+    libomp-14-dev                # LLVM's OpenMP with Archer, so TSan understands OpenMP (sanitize.sh)
     pybind11-dev python3-dev python3-pytest  # the Python package (python/) and its tests
     libtorch-dev                 # the learned similarity model (fc_model: train, cluster --model), CPU
     python3-torch                # test that Python's torch.jit.load reads the TorchScript export

@@ -186,7 +186,8 @@ void ClusterCommand::execute() {
     }
     KnnGraph graph = obtain_graph(*this, stages, &n_features);
     if (!model_path.empty()) graph = refine_with_model(*this, sort_knn_rows(graph), stages);
-    if (!truth.empty() && static_cast<int64_t>(truth.size()) != graph.n)
+    // Given labels must match even when the file is empty (an empty file is not "no labels").
+    if (!labels_path.empty() && static_cast<int64_t>(truth.size()) != graph.n)
         throw InvalidArgument(labels_path + ": " + std::to_string(truth.size()) +
                               " labels but the data has " + std::to_string(graph.n) +
                               " faces; labels must have one line per face, in row order");

@@ -1,4 +1,5 @@
-// Entry point: makes sure OpenBLAS runs its optimised kernels, then hands over to fc::cli.
+// Entry point: makes sure OpenBLAS runs its optimised kernels and that an interrupt leaves no
+// half-written output, then hands over to fc::cli.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "facecluster/io/atomic_file.h"
 
 namespace {
 
@@ -36,5 +38,7 @@ void ensure_openblas_coretype(char** argv) {
 
 int main(int argc, char** argv) {
     ensure_openblas_coretype(argv);
+    // Ctrl-C or a kill mid-run: remove half-written outputs, say so, exit 130 / 143.
+    fc::install_interrupt_cleanup("facecluster");
     return fc::cli::run(std::vector<std::string>(argv, argv + argc));
 }

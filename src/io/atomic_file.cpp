@@ -1,7 +1,8 @@
 #include "facecluster/io/atomic_file.h"
 
-#include <atomic>
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 
@@ -11,6 +12,7 @@
 
 #include "facecluster/error.h"
 #include "io/internal/io_util.h"
+#include "io/internal/temp_files.h"
 
 namespace fc {
 
@@ -25,25 +27,56 @@ std::string parent_dir(const std::string& path) {
 
 /// Opens a fresh temporary file next to `path`; returns its descriptor and sets `temp`.
 /// open(O_EXCL, 0666) rather than mkstemp so the final file gets the usual umask permissions.
-int open_temp(const std::string& path, std::string& temp) {
-    static std::atomic<unsigned> counter{0};
+/// EEXIST (a stale file left by an earlier process with our pid) moves on to the next name.
+int open_temp(const std::string& path, std::unique_ptr<internal::TempPath>& temp) {
     for (int attempt = 0; attempt < 100; ++attempt) {
-        temp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-        int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST) return fd;
+        temp = std::make_unique<internal::TempPath>(path);
+        int fd = ::open(temp->path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) return fd;
+        const int err = errno;
+        temp->release();  // not ours: never remove it
+        errno = err;
+        if (err != EEXIST) return -1;
     }
     errno = EEXIST;
     return -1;
 }
 
+char g_program[64] = "facecluster";
+
+const char* signal_name(int sig) {
+    switch (sig) {
+        case SIGINT: return "SIGINT";
+        case SIGTERM: return "SIGTERM";
+        case SIGHUP: return "SIGHUP";
+        default: return "a signal";
+    }
+}
+
+void write_stderr(const char* text) {
+    ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
+    (void)ignored;
+}
+
+/// Async-signal-safe: raw system calls only, no allocation, no stdio.
+void on_interrupt(int sig) {
+    internal::remove_registered_temp_files();
+    write_stderr(g_program);
+    write_stderr(": interrupted by ");
+    write_stderr(signal_name(sig));
+    write_stderr("; stopped without finishing: unfinished outputs were removed, outputs "
+                 "completed earlier are kept\n");
+    ::_exit(128 + sig);
+}
+
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-    fd_ = open_temp(path_, temp_path_);
+    fd_ = open_temp(path_, temp_);
     if (fd_ < 0) {
         const int err = errno;
         throw IoError("cannot create " + path_ + ": " + internal::errno_text(err) +
-                      " (while creating temporary file " + temp_path_ +
+                      " (while creating temporary file " + temp_->path() +
                       "); check that directory '" + parent_dir(path_) +
                       "' exists and is writable");
     }
@@ -52,7 +85,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
 
 AtomicFile::~AtomicFile() {
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+    temp_.reset();  // removes the temporary file unless commit() renamed it
 }
 
 void AtomicFile::write(const void* data, size_t bytes) {
@@ -98,9 +131,10 @@ void AtomicFile::commit() {
     fd_ = -1;
     if (::close(fd) != 0)
         throw IoError("cannot write " + path_ + ": close failed: " + internal::errno_text(errno));
-    if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
-        throw IoError("cannot create " + path_ + ": renaming " + temp_path_ +
+    if (::rename(temp_->path().c_str(), path_.c_str()) != 0)
+        throw IoError("cannot create " + path_ + ": renaming " + temp_->path() +
                       " failed: " + internal::errno_text(errno));
+    temp_->release();
     committed_ = true;
 }
 
@@ -123,6 +157,21 @@ void check_writable(const std::string& path) {
                       internal::errno_text(errno) + ")");
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw IoError("cannot create " + path + ": it is a directory, expected a file path");
+}
+
+void install_interrupt_cleanup(const std::string& program) {
+    const size_t len = std::min(program.size(), sizeof(g_program) - 1);
+    std::memcpy(g_program, program.data(), len);
+    g_program[len] = '\0';
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, sig);  // no re-entry
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction previous {};
+        if (::sigaction(sig, nullptr, &previous) == 0 && previous.sa_handler == SIG_IGN) continue;
+        ::sigaction(sig, &action, nullptr);
+    }
 }
 
 }  // namespace fc

@@ -93,8 +93,9 @@ FeatureMatrix load_fbin_features(const std::string& path, int64_t dim) {
     int32_t nd[2];
     std::memcpy(nd, file->data(), sizeof(nd));
     check_not_empty(path, nd[0], nd[1]);
-    const int64_t expected = kFbinHeaderBytes + int64_t{nd[0]} * nd[1] * 4;
-    if (size != expected)
+    // n, d < 2^31, so n * d * 4 < 2^64: exact in uint64 where int64 would overflow.
+    const uint64_t expected = kFbinHeaderBytes + uint64_t(nd[0]) * uint64_t(nd[1]) * 4;
+    if (static_cast<uint64_t>(size) != expected)
         throw IoError(path + ": .fbin header says n=" + std::to_string(nd[0]) + ", d=" +
                       std::to_string(nd[1]) + " so the file should have " +
                       std::to_string(expected) + " bytes, but it has " + std::to_string(size));

@@ -21,6 +21,9 @@ constexpr uint32_t kFcknnVersion = 1;
 constexpr int64_t kFcknnHeaderBytes = 64;
 constexpr int64_t kNpzChunkBytes = int64_t{8} << 20;
 constexpr int64_t kMaxN = std::numeric_limits<int32_t>::max();
+/// Headers of plain (n, 2, k) arrays take ~128 bytes; a larger declared size is corruption,
+/// refused before the header buffer is allocated (numpy's own np.load refuses > 10000 bytes).
+constexpr uint64_t kMaxNpyHeaderBytes = uint64_t{1} << 20;
 
 /// The fixed part of the .fcknn header; the rest of the 64 bytes is reserved (zero).
 struct FcknnHeader {
@@ -44,6 +47,7 @@ static_assert(sizeof(FcknnHeader) == 40, "FcknnHeader must match the documented 
 /// Reads and parses the .npy header at the start of the member.
 NpyHeader read_member_header(internal::ZipMemberReader& zr, const std::string& where) {
     std::vector<uint8_t> buf(static_cast<size_t>(std::min<uint64_t>(12, zr.size())));
+    if (buf.empty()) parse_npy_header(buf, where);  // an empty member: throws "not a .npy file"
     zr.read_exact(buf.data(), buf.size());
     const bool v1 = buf.size() >= 10 && buf[6] == 1;
     const bool v23 = buf.size() >= 12 && (buf[6] == 2 || buf[6] == 3);
@@ -53,6 +57,10 @@ NpyHeader read_member_header(internal::ZipMemberReader& zr, const std::string& w
     uint64_t total = v1 ? 10 + (buf[8] | (buf[9] << 8))
                         : 12 + (uint64_t{buf[8]} | (uint64_t{buf[9]} << 8) |
                                 (uint64_t{buf[10]} << 16) | (uint64_t{buf[11]} << 24));
+    if (total > kMaxNpyHeaderBytes)
+        throw IoError(where + ": .npy header declares " + std::to_string(total) +
+                      " bytes, more than the " + std::to_string(kMaxNpyHeaderBytes) +
+                      " any array we read needs; the member is corrupt");
     total = std::min<uint64_t>(total, zr.size());
     const size_t have = buf.size();
     buf.resize(static_cast<size_t>(std::max<uint64_t>(total, have)));
@@ -135,14 +143,20 @@ KnnGraph load_knn_npz(const std::string& path) {
     const NpyHeader h = read_member_header(zr, where);
     check_knn_header(h, zr.size(), where);
     const int64_t n = h.shape[0], k = h.shape[2];
-    std::vector<int32_t> ids(static_cast<size_t>(n * k));
-    std::vector<float> dists(ids.size());
+    // The shape and the member size come from headers a corrupt or hostile file can inflate
+    // (a few compressed bytes may declare terabytes), so the arrays grow with the rows
+    // actually decoded: a lying header ends in "truncated", never in a huge allocation.
+    std::vector<int32_t> ids;
+    std::vector<float> dists;
     const int64_t row_bytes = 2 * k * h.item_size();
     const int64_t chunk_rows = std::max<int64_t>(1, kNpzChunkBytes / row_bytes);
-    std::vector<uint8_t> chunk(static_cast<size_t>(std::min(chunk_rows, n) * row_bytes));
+    std::vector<uint8_t> chunk;
     for (int64_t row0 = 0; row0 < n; row0 += chunk_rows) {
         const int64_t rows = std::min(chunk_rows, n - row0);
-        zr.read_exact(chunk.data(), static_cast<size_t>(rows * row_bytes));
+        chunk.resize(static_cast<size_t>(rows * row_bytes));
+        zr.read_exact(chunk.data(), chunk.size());
+        ids.resize(static_cast<size_t>((row0 + rows) * k));
+        dists.resize(ids.size());
         if (h.descr == "<f8")
             convert_rows<double>(chunk.data(), row0, rows, n, k, ids.data(), dists.data(), where);
         else

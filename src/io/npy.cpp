@@ -56,9 +56,11 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& expected) const {
+        // A corrupt header can be megabytes long: quote only its start.
+        const std::string_view shown = s_.substr(0, 200);
         throw IoError(path_ + ": malformed .npy header: expected " + expected +
                       " at character " + std::to_string(i_) + " of header \"" +
-                      std::string(s_) + "\"");
+                      std::string(shown) + (shown.size() < s_.size() ? "...\"" : "\""));
     }
     char peek() {
         while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t')) ++i_;
@@ -136,7 +138,14 @@ void check_sizes(const NpyHeader& h, const std::string& path) {
     if (!is_plain_descr(h.descr))
         throw IoError(path + ": unsupported .npy dtype '" + h.descr +
                       "'; expected a plain numeric dtype such as '<f4' or '<i8'");
-    int64_t bytes = h.item_size();
+    // An item size of 0 ('<f0', found by fuzz_npy) would make every shape "fit" in no bytes
+    // and let count() overflow; numeric dtypes have 1, 2, 4 or 8 bytes.
+    const int size = h.item_size();
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        throw IoError(path + ": unsupported .npy dtype '" + h.descr + "' (" +
+                      std::to_string(size) + "-byte items); expected a plain numeric dtype "
+                      "such as '<f4' or '<i8'");
+    int64_t bytes = size;
     for (int64_t dim : h.shape)
         if (__builtin_mul_overflow(bytes, dim, &bytes))
             throw IoError(path + ": .npy shape " + internal::shape_text(h.shape) +

@@ -249,6 +249,45 @@ TEST_F(BadInputTest, NeitherFeaturesNorGraph) {
     expect_rejected(cluster({"--k", "8"}), 2, {"--features", "--knn"});
 }
 
+TEST_F(BadInputTest, EmptyGraphFile) {
+    save_knn_fcknn(in("empty.fcknn"), KnnGraph::from_vectors(0, 3, {}, {}));
+    expect_rejected(cluster({"--knn", in("empty.fcknn")}), 3, {in("empty.fcknn"), "empty", "n=0"});
+    expect_rejected(run_cli({"convert", "--input", in("empty.fcknn"), "--output", out("g.npz")}),
+                    3, {in("empty.fcknn"), "empty"});
+}
+
+TEST_F(BadInputTest, GraphWithNonFiniteOrNegativeDistances) {
+    const KnnGraph g = load_knn(kTinyKnn);
+    for (const float bad : {std::nanf(""), -std::numeric_limits<float>::infinity(), -0.5f}) {
+        std::vector<int32_t> ids(g.ids, g.ids + g.n * g.k);
+        std::vector<float> dists(g.dists, g.dists + g.n * g.k);
+        dists[static_cast<size_t>(6 * g.k + 3)] = bad;
+        save_knn(in("bad.fcknn"), KnnGraph::from_vectors(g.n, g.k, std::move(ids), std::move(dists)));
+        expect_rejected(cluster({"--knn", in("bad.fcknn")}), 3, {in("bad.fcknn"), "row 6", "column 3"});
+    }
+}
+
+TEST_F(BadInputTest, SingleFaceFeatures) {
+    // k counts the face itself and must be below n, so one face cannot be searched.
+    save_npy(in("one.npy"), std::span<const float>(tiny_features()).first(8), {1, 8});
+    expect_rejected(cluster({"--features", in("one.npy"), "--k", "1"}), 2,
+                    {"k=1", "[1, n)", "n=1"});
+}
+
+TEST_F(BadInputTest, EmptyFeatureMatrix) {
+    save_npy(in("none.npy"), std::span<const float>(), {0, 8});
+    expect_rejected(cluster({"--features", in("none.npy"), "--k", "1"}), 3,
+                    {in("none.npy"), "empty", "n=0"});
+}
+
+TEST_F(BadInputTest, EmptyLabelFiles) {
+    testing::write_bytes(in("empty.txt"), "");
+    expect_rejected(cluster({"--knn", kTinyKnn, "--labels", in("empty.txt")}), 2,
+                    {in("empty.txt"), "0 labels", "17 faces"});
+    expect_rejected(run_cli({"eval", "--labels", in("empty.txt"), "--pred", in("empty.txt")}), 2,
+                    {"0 labels", "n >= 1"});
+}
+
 // ---- method options ----------------------------------------------------------------------
 
 TEST_F(BadInputTest, NonPositiveTau) {

@@ -112,6 +112,18 @@ TEST_F(FeaturesTest, RawFilesNeedDimAndAWholeNumberOfRows) {
                     {file("short.fbin"), "n=2, d=2", "24 bytes", "has 8"});
 }
 
+TEST_F(FeaturesTest, FbinHeaderWithHugeShapeIsReportedWithoutOverflow) {
+    // n = d = 2^31 - 1: n * d * 4 overflows int64 (it did, undefined behaviour, before the
+    // size check moved to uint64); the file has 8 bytes.
+    testing::write_bytes(file("huge.fbin"), std::string("\xff\xff\xff\x7f\xff\xff\xff\x7f", 8));
+    expect_contains(error_of<IoError>([&] { load_features(file("huge.fbin")); }),
+                    {file("huge.fbin"), "n=2147483647, d=2147483647",
+                     "should have 18446744056529682444 bytes", "has 8"});
+    testing::write_bytes(file("negative.fbin"), std::string("\xff\xff\xff\xff\x02\0\0\0", 8));
+    expect_contains(error_of<IoError>([&] { load_features(file("negative.fbin")); }),
+                    {file("negative.fbin"), "empty", "n=-1"});
+}
+
 TEST_F(FeaturesTest, UnknownExtensionListsSupportedOnes) {
     testing::write_bytes(file("x.csv"), "1,2\n");
     expect_contains(error_of<IoError>([&] { load_features(file("x.csv"), 2); }),

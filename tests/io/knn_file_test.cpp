@@ -103,6 +103,22 @@ TEST_F(FcknnTest, BadMagicVersionAndSizeAreReported) {
                     {"cannot open", file("absent.fcknn"), "No such file or directory"});
 }
 
+TEST_F(FcknnTest, HugeDeclaredShapeIsReportedWithoutMappingOrAllocating) {
+    save_knn_fcknn(file("g.fcknn"), small_graph());
+    std::string bytes = testing::read_bytes(file("g.fcknn"));
+    const uint64_t huge = uint64_t{1} << 40, n_times_k_overflows = uint64_t{1} << 33;
+    std::memcpy(bytes.data() + 16, &huge, 8);  // n
+    testing::write_bytes(file("huge_n.fcknn"), bytes);
+    expect_contains(error_of<IoError>([&] { load_knn_fcknn(file("huge_n.fcknn")); }),
+                    {file("huge_n.fcknn"), "n=1099511627776", "too many", "has 112"});
+    const uint64_t n = 3;
+    std::memcpy(bytes.data() + 16, &n, 8);
+    std::memcpy(bytes.data() + 24, &n_times_k_overflows, 8);  // k
+    testing::write_bytes(file("huge_k.fcknn"), bytes);
+    expect_contains(error_of<IoError>([&] { load_knn_fcknn(file("huge_k.fcknn")); }),
+                    {file("huge_k.fcknn"), "k=8589934592", "too many"});
+}
+
 TEST_F(FcknnTest, DispatchRejectsUnknownExtensions) {
     const KnnGraph g = small_graph();
     expect_contains(error_of<IoError>([&] { save_knn(file("g.knn"), g); }),

@@ -132,6 +132,16 @@ TEST_F(NpyTest, ShapeLargerThanFileThrowsWithoutAllocating) {
                     {file("huge.npy"), "truncated", "(1000000000000, 128)", "4 follow"});
 }
 
+TEST(NpyHeaderTest, RejectsZeroByteItemsWhoseHugeShapeWouldFitInNoBytes) {
+    // Found by fuzz_npy (UBSan: signed overflow in NpyHeader::count()): '<f0' passed the size
+    // check for any shape, since every product of 0 bytes is 0.
+    const std::string header = make_npy_header("<f0", {7891489075726530788, 2});
+    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(header.data()),
+                                         header.size());
+    expect_contains(error_of<IoError>([&] { parse_npy_header(bytes, "zero.npy"); }),
+                    {"zero.npy", "'<f0'", "0-byte items"});
+}
+
 TEST_F(NpyTest, RejectsFortranOrderAndUnsupportedDtypes) {
     expect_contains(error_of<IoError>([] { load_npy_as_double(io_data("fortran_3x2.npy")); }),
                     {"fortran_3x2.npy", "Fortran", "np.ascontiguousarray"});

@@ -2,10 +2,13 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "facecluster/error.h"
 #include "facecluster/io/knn_file.h"
 #include "facecluster/io/npy.h"
+#include "io/internal/zip_io.h"
 #include "io_test_util.h"
 
 namespace fc {
@@ -141,6 +144,51 @@ TEST_F(NpzTest, TruncatedArchiveIsReported) {
     const std::string bytes = testing::read_bytes(testing::golden_path("tiny17", "knn.npz"));
     testing::write_bytes(file("cut.npz"), bytes.substr(0, bytes.size() / 2));
     expect_contains(error_of<IoError>([&] { load_knn_npz(file("cut.npz")); }), {file("cut.npz")});
+}
+
+/// Peak resident memory of this process since the last reset_peak_rss(), in bytes.
+int64_t peak_rss_bytes() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+    return -1;
+}
+
+void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+TEST(NpzHostileTest, LyingSizesEndInTruncatedWithoutAllocatingTheDeclaredShape) {
+    // Headers declare (3000000, 2, 80): 1.9 GB of ids and distances once converted; the
+    // archive holds one row. The reader must fail on the missing data, not allocate first.
+    reset_peak_rss();
+    const int64_t before = peak_rss_bytes();
+    expect_contains(error_of<IoError>([] { load_knn_npz(io_data("knn_lying_sizes.npz")); }),
+                    {"knn_lying_sizes.npz", "member 'data.npy' ends at byte", "truncated"});
+    const int64_t growth = peak_rss_bytes() - before;
+    EXPECT_LT(growth, int64_t{64} << 20) << "peak RSS grew by " << growth << " bytes";
+}
+
+TEST_F(NpzTest, HugeDeclaredNpyHeaderIsRefusedBeforeAllocating) {
+    // A v2 .npy header whose length field says 4 GB; the archive is tiny.
+    std::string member = std::string("\x93NUMPY\x02\x00", 8) + std::string("\xf0\xff\xff\xff", 4);
+    member += "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 1), }\n";
+    const KnnGraph g = KnnGraph::from_vectors(1, 1, {0}, {0.f});
+    save_knn_npz(file("good.npz"), g);
+    // Replace the stored member's bytes in place (same length) with the hostile header.
+    std::string zip = testing::read_bytes(file("good.npz"));
+    const size_t at = zip.find("\x93NUMPY");
+    ASSERT_NE(at, std::string::npos);
+    zip.replace(at, member.size(), member);
+    testing::write_bytes(file("hostile.npz"), zip);
+    expect_contains(error_of<IoError>([&] { load_knn_npz(file("hostile.npz")); }),
+                    {file("hostile.npz"), "header declares 4294967292 bytes", "corrupt"});
+}
+
+TEST_F(NpzTest, EmptyMemberIsNotANpyFile) {
+    // Found by fuzz_npz (UBSan: memcmp on the null data() of an empty buffer).
+    internal::write_single_member_zip(file("empty.npz"), "data.npy", 0,
+                                      [](uint64_t, uint8_t*, size_t) {});
+    expect_contains(error_of<IoError>([&] { load_knn_npz(file("empty.npz")); }),
+                    {file("empty.npz"), "member 'data.npy'", "not a .npy file", "has 0 bytes"});
 }
 
 TEST_F(NpzTest, SaveIntoMissingDirectoryThrowsAndCreatesNothing) {

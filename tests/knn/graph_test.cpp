@@ -126,6 +126,24 @@ TEST(CheckKnnGraph, RejectsNonFiniteDistances) {
     expect_contains(inf_msg, {"g.npz", "row 1", "column 2", "inf"});
 }
 
+TEST(CheckKnnGraph, RejectsNegativeDistancesBeyondRounding) {
+    EXPECT_NO_THROW(check_knn_graph(with_entry(small_graph(), 0, 0, 0, -1e-6f), "g.npz"));
+    const std::string msg = error_of<IoError>(
+        [] { check_knn_graph(with_entry(small_graph(), 2, 0, 1, -0.5f), "g.npz"); });
+    expect_contains(msg, {"g.npz", "row 2", "column 0", "-0.5", ">= 0", "similarities"});
+    // A missing neighbour's distance is never read, whatever it holds.
+    EXPECT_NO_THROW(check_knn_graph(with_entry(small_graph(), 1, 1, -1, -7.f), "g.npz"));
+}
+
+TEST(CheckKnnGraph, RejectsEmptyGraphs) {
+    const KnnGraph no_rows = KnnGraph::from_vectors(0, 3, {}, {});
+    expect_contains(error_of<IoError>([&] { check_knn_graph(no_rows, "g.fcknn"); }),
+                    {"g.fcknn", "empty", "n=0", "k=3"});
+    const KnnGraph no_columns = KnnGraph::from_vectors(2, 0, {}, {});
+    expect_contains(error_of<IoError>([&] { check_knn_graph(no_columns, "g.fcknn"); }),
+                    {"g.fcknn", "empty", "n=2", "k=0"});
+}
+
 TEST(CheckKnnGraph, RejectsRowCountMismatchNamingBothCounts) {
     const std::string msg = error_of<IoError>([] { check_knn_graph(small_graph(), "g.npz", 4); });
     expect_contains(msg, {"g.npz", "3 rows", "4 samples"});

@@ -4,16 +4,22 @@
 /// untouched).
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fc {
 
+namespace internal {
+class TempPath;
+}
+
 /// Writes to a temporary file in the same directory as `path` and renames it onto `path` on
 /// commit(). The destructor removes the temporary file if commit() was never called, so no
 /// partial output ever appears under `path`. Errors (cannot create: directory missing or not
-/// writable; short write, e.g. disk full) throw IoError naming the path and strerror.
+/// writable; short write, e.g. disk full) throw IoError naming the path and strerror. With
+/// install_interrupt_cleanup(), a SIGINT/SIGTERM also removes the temporary file.
 class AtomicFile {
 public:
     /// Creates the temporary file next to `path`; throws IoError if that is impossible.
@@ -35,7 +41,7 @@ private:
     void write_fd(const char* data, size_t bytes);
 
     std::string path_;
-    std::string temp_path_;
+    std::unique_ptr<internal::TempPath> temp_;
     int fd_ = -1;
     bool committed_ = false;
     std::vector<char> buffer_;
@@ -48,5 +54,13 @@ void write_text_atomic(const std::string& path, std::string_view text);
 /// `path`: its directory is missing, is not a directory or is not writable, or `path` is a
 /// directory. Creates nothing.
 void check_writable(const std::string& path);
+
+/// Makes SIGINT, SIGTERM and SIGHUP end the process cleanly: the handler removes the temporary
+/// file of every AtomicFile (and .npz writer) still in progress, prints "<program>: interrupted
+/// by SIGINT ..." to stderr and exits with 128 + the signal number (130 for SIGINT, 143 for
+/// SIGTERM, 129 for SIGHUP), the shell convention. Outputs committed before the signal stay;
+/// none is ever left half-written. A signal the process ignores (e.g. SIGHUP under nohup)
+/// stays ignored. For programs (the CLI), not for libraries embedded in another process.
+void install_interrupt_cleanup(const std::string& program);
 
 }  // namespace fc

@@ -13,9 +13,11 @@ namespace fc {
 /// NaN/Inf or of zero norm (the reference would silently produce NaN there).
 FeatureMatrix l2_normalize(const FeatureMatrix& x, const std::string& source);
 
-/// Validates a graph before use: ids in [-1, n), distances finite. `expected_n` (when > 0)
+/// Validates a graph before use: n >= 1 and k >= 1, ids in [-1, n), distances of present
+/// neighbours finite and >= -1e-3 (1 - cosine, rounding tolerated). `expected_n` (when > 0)
 /// is the number of samples the graph must describe. Throws IoError naming `source`, the
-/// row and the offending value.
+/// row and the offending value. Unsorted rows, rows without the face itself and repeated
+/// neighbours are accepted (sort_knn_rows orders rows; see docs/bad_inputs.md).
 void check_knn_graph(const KnnGraph& g, const std::string& source, int64_t expected_n = 0);
 
 /// Returns g with every row stably sorted by ascending distance (ties keep file order, as

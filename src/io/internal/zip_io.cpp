@@ -12,6 +12,7 @@
 #include "facecluster/error.h"
 #include "facecluster/io/atomic_file.h"
 #include "io/internal/io_util.h"
+#include "io/internal/temp_files.h"
 
 namespace fc::internal {
 
@@ -37,6 +38,11 @@ zip_t* open_archive(const std::string& path) {
     }
     return za;
 }
+
+/// The member's modification time: 1980-01-02 00:00 UTC, next to the zip format's epoch (what
+/// np.savez writes) but representable in every time zone, and not the clock, so that the same
+/// graph always gives the same bytes.
+constexpr std::time_t kFixedMtime = 315532800 + 86400;
 
 /// State of the libzip source callback that produces a member through a ZipFill.
 struct FillSource {
@@ -71,7 +77,7 @@ zip_int64_t fill_source_callback(void* user, void* data, zip_uint64_t len, zip_s
             auto* st = static_cast<zip_stat_t*>(data);
             zip_stat_init(st);
             st->size = s.size;
-            st->mtime = std::time(nullptr);
+            st->mtime = kFixedMtime;
             st->valid |= ZIP_STAT_SIZE | ZIP_STAT_MTIME;
             return sizeof(zip_stat_t);
         }
@@ -144,8 +150,12 @@ void ZipMemberReader::read_exact(void* dst, size_t bytes) {
 void write_single_member_zip(const std::string& path, const std::string& name, uint64_t size,
                              const ZipFill& fill) {
     check_writable(path);
+    // libzip writes its own temporary file and renames it onto the name it was given; giving
+    // it a registered temporary name (renamed onto `path` at the end) lets an interrupt remove
+    // both, and a failure never touches an existing file at `path`.
+    TempPath temp(path);
     int code = 0;
-    zip_t* za = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
+    zip_t* za = zip_open(temp.path().c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
     if (za == nullptr) throw IoError("cannot create " + path + ": " + zip_code_text(code));
     FillSource state;
     state.fill = &fill;
@@ -163,6 +173,10 @@ void write_single_member_zip(const std::string& path, const std::string& name, u
         throw IoError("cannot write " + path + ": " + why);
     }
     zip_error_fini(&state.error);
+    if (::rename(temp.path().c_str(), path.c_str()) != 0)
+        throw IoError("cannot create " + path + ": renaming " + temp.path() +
+                      " failed: " + errno_text(errno));
+    temp.release();
 }
 
 }  // namespace fc::internal

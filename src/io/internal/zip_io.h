@@ -47,7 +47,8 @@ using ZipFill = std::function<void(uint64_t offset, uint8_t* dst, size_t len)>;
 
 /// Writes a new zip archive at `path` (replacing any file there) holding one stored,
 /// uncompressed member `name` of `size` bytes produced by `fill` in increasing offsets, as
-/// numpy's np.savez does. Atomic: libzip writes a temporary file and renames it. Throws IoError.
+/// numpy's np.savez does. Atomic: written under a registered temporary name, renamed onto
+/// `path` at the end. Throws IoError.
 void write_single_member_zip(const std::string& path, const std::string& name, uint64_t size,
                              const ZipFill& fill);
 

@@ -9,6 +9,14 @@
 
 namespace fc {
 
+namespace {
+
+/// The most negative distance check_knn_graph accepts: float32 1 - cos of a face with itself
+/// comes out slightly below 0, never by 1e-3.
+constexpr float kMinDistance = -1e-3f;
+
+}  // namespace
+
 FeatureMatrix l2_normalize(const FeatureMatrix& x, const std::string& source) {
     const int64_t n = x.rows, d = x.cols;
     std::vector<float> out(static_cast<size_t>(n * d));
@@ -50,6 +58,11 @@ void check_knn_graph(const KnnGraph& g, const std::string& source, int64_t expec
                       std::to_string(expected_n) +
                       " samples; the graph must be built on the same features.");
     }
+    if (g.n < 1 || g.k < 1) {
+        throw IoError(source + ": kNN graph is empty (n=" + std::to_string(g.n) + ", k=" +
+                      std::to_string(g.k) + "); expected at least one face and one neighbour "
+                      "per face.");
+    }
     for (int64_t i = 0; i < g.n; ++i) {
         for (int64_t a = 0; a < g.k; ++a) {
             const int32_t j = g.row_ids(i)[a];
@@ -64,6 +77,15 @@ void check_knn_graph(const KnnGraph& g, const std::string& source, int64_t expec
                 throw IoError(source + ": row " + std::to_string(i) + " column " +
                               std::to_string(a) + " has distance " + std::to_string(dist) +
                               ", expected a finite 1 - cosine.");
+            }
+            // 1 - cos is >= 0 up to rounding; a clearly negative value is not a cosine
+            // distance (a similarity stored by mistake?) and would overflow exp(-d / sigma).
+            if (j >= 0 && dist < kMinDistance) {
+                throw IoError(source + ": row " + std::to_string(i) + " column " +
+                              std::to_string(a) + " has distance " + std::to_string(dist) +
+                              ", expected a 1 - cosine distance >= 0 (rounding down to " +
+                              std::to_string(kMinDistance) +
+                              " is tolerated); were similarities stored instead of distances?");
             }
         }
     }

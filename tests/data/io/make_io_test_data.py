@@ -39,3 +39,23 @@ np.savez("knn_no_data_member.npz", knn=knn)
 bad = knn.copy()
 bad[2, 0, 1] = 1.5
 np.savez("knn_nonint_id.npz", data=bad)
+
+# A lying archive: the member's .npy header declares shape (3000000, 2, 80) ('<f8', 3.84 GB)
+# and the zip headers declare that uncompressed size, but the deflated stream holds only the
+# header and one row. A reader that trusts the headers allocates gigabytes before noticing.
+import io
+import struct
+
+header_only = io.BytesIO()
+np.lib.format.write_array_header_1_0(
+    header_only, {"descr": "<f8", "fortran_order": False, "shape": (3000000, 2, 80)})
+member = header_only.getvalue() + np.zeros(160).tobytes()
+declared = len(header_only.getvalue()) + 3000000 * 2 * 80 * 8
+with zipfile.ZipFile("knn_lying_sizes.npz", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr(zipfile.ZipInfo("data.npy", date_time=(1980, 1, 1, 0, 0, 0)), member,
+               compress_type=zipfile.ZIP_DEFLATED)
+raw = bytearray(open("knn_lying_sizes.npz", "rb").read())
+struct.pack_into("<I", raw, 22, declared)                     # local header: uncompressed size
+central = raw.rindex(b"PK\x01\x02")
+struct.pack_into("<I", raw, central + 24, declared)           # central directory: the same
+open("knn_lying_sizes.npz", "wb").write(raw)
