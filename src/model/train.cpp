@@ -256,7 +256,7 @@ TrainResult train_similarity_model(const FeatureMatrix& x, const KnnGraph& graph
     TrainState s(m, params, tp);
     s.best = snapshot(m);
 
-    TrainResult r{model};
+    TrainResult r{model, {}};
     if (tp.resume && std::filesystem::exists(tp.checkpoint)) {
         load_checkpoint(s, d, tp);
         r.resumed_from_epoch = s.epochs_done;
