@@ -12,12 +12,13 @@ targets=("$@")
 
 # -timeout is wall-clock time: on a machine loaded far beyond its cores, 10 s gave false
 # "timeouts" inside ASan's allocator for inputs that take 0.1 s of CPU, hence 60 s.
-# Only fc_core (the readers and kernels) is built: no CLI, tests, benchmarks or Python.
+# Only fc_core (the readers and kernels) is built: no CLI, tests, benchmarks, Python or torch.
 # OpenMP is off so the fuzzers are single-threaded and reproducible.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
     -DFC_BUILD_FUZZERS=ON -DFC_SANITIZE=fuzzer-no-link,address,undefined -DFC_USE_OPENMP=OFF \
-    -DFC_BUILD_TESTS=OFF -DFC_BUILD_BENCH=OFF -DFC_BUILD_PYTHON=OFF -DFC_BUILD_CLI=OFF >/dev/null
+    -DFC_BUILD_TESTS=OFF -DFC_BUILD_BENCH=OFF -DFC_BUILD_PYTHON=OFF -DFC_BUILD_CLI=OFF \
+    -DFC_WITH_TORCH=OFF >/dev/null
 cmake --build build-fuzz --parallel "${FC_JOBS:-$(nproc)}" \
     --target "${targets[@]/#/fuzz_}"
 
