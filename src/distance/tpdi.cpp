@@ -37,7 +37,7 @@ namespace {
 constexpr int64_t kLocalityFanout = 8;
 
 struct Entry {
-    int32_t id;
+    int32_t id;  // visiting position; n for a missing neighbour
     float sqrt_q;  // float32 like the reference's buffer; products are summed in double
 };
 
@@ -82,7 +82,7 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
             Entry* row = &r.entries[q * k];
             for (int64_t a = 0; a < k; ++a) {
                 const int32_t id = g.row_ids(i)[a];
-                row[a] = {id < 0 ? -1 : position[id],
+                row[a] = {id < 0 ? static_cast<int32_t>(g.n) : position[id],
                           static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)))};
             }
             if (p.prune_epsilon > 0) {
@@ -103,24 +103,54 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
     return r;
 }
 
-/// Computes the D_T row of face order[q] (into `out`) for the columns `wanted(a)` accepts.
-/// `pos` is a per-thread table of n bytes, zero outside this call; pos[m] = column of m in
-/// row q, plus 1 (m a visiting position). `cols` is scratch.
+/// The faces of the row being computed, for the test "is m in row i" on every entry of
+/// every neighbour's row. A bit per face answers it: n/8 bytes stay in cache where the
+/// column table (n bytes) would not at millions of faces, and the table is then read only
+/// for members, which sit near the row in visiting order. Everything is zero between rows.
+class RowMarks {
+public:
+    explicit RowMarks(int64_t n)
+        : missing_(n), bits_(static_cast<size_t>(n / 64 + 1), 0), column_(static_cast<size_t>(n) + 1, 0) {}
+
+    void mark(int32_t m, int64_t a) {
+        bits_[m >> 6] |= uint64_t{1} << (m & 63);
+        column_[m] = static_cast<uint8_t>(a + 1);
+    }
+    void clear(int32_t m) {
+        bits_[m >> 6] = 0;
+        column_[m] = 0;
+    }
+    /// Column of m in the row, plus 1; 0 when m is not in it. Branch-free: a non-member
+    /// reads the entry of the missing id, which is always 0 (and always in cache).
+    uint8_t column_plus_one(int32_t m) const {
+        const bool in_row = (bits_[m >> 6] >> (m & 63)) & 1;
+        return column_[in_row ? m : missing_];
+    }
+
+private:
+    int32_t missing_;  // n: never marked
+    std::vector<uint64_t> bits_;
+    internal::HugePageVector<uint8_t> column_;
+};
+
+/// Computes the D_T row of face order[q] (into `out`) for the columns `wanted(a, m)` accepts
+/// (m = the neighbour's visiting position). `cols` is scratch.
 template <class Wanted>
-void tpdi_row(const TransitionRows& r, int64_t q, int64_t k, internal::HugePageVector<uint8_t>& pos,
+void tpdi_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
               std::vector<int32_t>& cols, float* out, Wanted wanted) {
     const Entry* ri = &r.entries[q * k];
+    const int32_t missing = static_cast<int32_t>(r.order.size());
     double sq_i[257];  // sq_i[0] = 0 absorbs ids absent from row i without a branch
     sq_i[0] = 0;
     cols.clear();
     for (int64_t a = 0; a < k; ++a) {
         sq_i[a + 1] = ri[a].sqrt_q;
-        if (ri[a].id < 0) {
+        if (ri[a].id == missing) {
             out[a] = 1.0f;
             continue;
         }
-        pos[ri[a].id] = static_cast<uint8_t>(a + 1);
-        if (wanted(a)) cols.push_back(static_cast<int32_t>(a));
+        marks.mark(ri[a].id, a);
+        if (wanted(a, ri[a].id)) cols.push_back(static_cast<int32_t>(a));
     }
     // The whole row is prefetched: reading its pruned length first would put a dependent
     // cache miss in front of every prefetch.
@@ -138,33 +168,44 @@ void tpdi_row(const TransitionRows& r, int64_t q, int64_t k, internal::HugePageV
         const int32_t len = r.length[ri[a].id];
         double bc = 0;
         for (int32_t b = 0; b < len; ++b)
-            bc += sq_i[rj[b].id < 0 ? 0 : pos[rj[b].id]] * double(rj[b].sqrt_q);
+            bc += sq_i[marks.column_plus_one(rj[b].id)] * double(rj[b].sqrt_q);
         out[a] = static_cast<float>(1.0 - bc);
     }
     for (int64_t a = 0; a < k; ++a)
-        if (ri[a].id >= 0) pos[ri[a].id] = 0;
+        if (ri[a].id != missing) marks.clear(ri[a].id);
 }
 
-template <class Wanted>
-std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params, float fill,
-                             Wanted wanted) {
+/// The full D_T matrix when rho is empty; otherwise only the entries DPC reads (neighbours
+/// other than i with rho_j >= rho_i), the rest NaN.
+std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params,
+                             std::span<const double> rho) {
     params.validate();
     if (g.k > 255)
         throw InvalidArgument("tpdi: k=" + std::to_string(g.k) + " exceeds the supported 255");
     const int threads = resolve_threads(params.num_threads);
     const TransitionRows rows = build_rows(g, params, threads);
+    // The densities in visiting order: a face's neighbours sit near it in that order, so the
+    // test rho_j >= rho_i reads nearby entries instead of n*k random ones.
+    internal::HugePageVector<double> rho_at(rho.empty() ? 0 : static_cast<size_t>(g.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t q = 0; q < static_cast<int64_t>(rho_at.size()); ++q) rho_at[q] = rho[rows.order[q]];
+    const float fill = rho.empty() ? 1.0f : std::numeric_limits<float>::quiet_NaN();
     std::vector<float> dist(static_cast<size_t>(g.n * g.k), fill);
     Progress progress("tpdi", g.n);
 #pragma omp parallel num_threads(threads)
     {
-        internal::HugePageVector<uint8_t> pos(static_cast<size_t>(g.n), 0);
+        RowMarks marks(g.n);
         std::vector<int32_t> cols;
         cols.reserve(static_cast<size_t>(g.k));
 #pragma omp for schedule(dynamic, 512)
         for (int64_t q = 0; q < g.n; ++q) {
             const int64_t i = rows.order[q];
-            tpdi_row(rows, q, g.k, pos, cols, &dist[i * g.k],
-                     [&](int64_t a) { return wanted(i, a); });
+            if (rho.empty())
+                tpdi_row(rows, q, g.k, marks, cols, &dist[i * g.k], [](int64_t, int32_t) { return true; });
+            else
+                tpdi_row(rows, q, g.k, marks, cols, &dist[i * g.k], [&](int64_t, int32_t m) {
+                    return m != q && rho_at[m] >= rho_at[q];
+                });
             progress.add(1);
         }
     }
@@ -174,7 +215,7 @@ std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params, float 
 }  // namespace
 
 std::vector<float> tpdi(const KnnGraph& g, const TpdiParams& params) {
-    return tpdi_impl(g, params, 1.0f, [](int64_t, int64_t) { return true; });
+    return tpdi_impl(g, params, {});
 }
 
 std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
@@ -182,10 +223,7 @@ std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
     if (static_cast<int64_t>(rho.size()) != g.n)
         throw InvalidArgument("tpdi_for_dpc: rho has " + std::to_string(rho.size()) +
                               " entries, expected n=" + std::to_string(g.n));
-    return tpdi_impl(g, params, std::numeric_limits<float>::quiet_NaN(), [&](int64_t i, int64_t a) {
-        const int32_t j = g.row_ids(i)[a];
-        return j != i && rho[j] >= rho[i];
-    });
+    return tpdi_impl(g, params, rho);
 }
 
 }  // namespace fc

@@ -88,6 +88,31 @@ TEST(TpdiForDpc, ComputedEntriesEqualFullMatrixOthersNaN) {
     EXPECT_LT(computed, g.n * g.k * 3 / 4);  // about half the work is skipped
 }
 
+TEST(TpdiForDpc, VisitingOrderWithMissingNeighboursEqualsFullMatrix) {
+    // The visiting order renames faces to positions (n = 3000 spans 47 words of the
+    // per-row membership bits) and a missing neighbour becomes position n: neither may
+    // change a computed entry. Every fifth row loses its last 7 neighbours.
+    const KnnGraph sorted = golden_graph("synth3k_d64");
+    std::vector<int32_t> ids(sorted.ids, sorted.ids + sorted.n * sorted.k);
+    std::vector<float> dists(sorted.dists, sorted.dists + sorted.n * sorted.k);
+    for (int64_t i = 0; i < sorted.n; i += 5)
+        for (int64_t a = sorted.k - 7; a < sorted.k; ++a) ids[i * sorted.k + a] = -1;
+    const KnnGraph g = KnnGraph::from_vectors(sorted.n, sorted.k, std::move(ids), std::move(dists));
+    const auto rho = ndde_approx(g);
+    TpdiParams local;
+    local.locality_min_faces = 0;
+    const auto full = tpdi(g);
+    const auto part = tpdi_for_dpc(g, rho, local);
+    for (int64_t i = 0; i < g.n; ++i)
+        for (int64_t a = 0; a < g.k; ++a) {
+            const int32_t j = g.row_ids(i)[a];
+            const float v = part[i * g.k + a];
+            if (j < 0) EXPECT_EQ(v, 1.0f);
+            else if (j != i && rho[j] >= rho[i]) EXPECT_EQ(v, full[i * g.k + a]) << i << "," << a;
+            else EXPECT_TRUE(std::isnan(v));
+        }
+}
+
 TEST(TpdiForDpc, SamePartitionAsFullMatrixForEveryTau) {
     for (const auto& name : testing::golden_cases()) {
         SCOPED_TRACE(name);
