@@ -65,6 +65,7 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
     TransitionRows r;
     r.order = visiting_order(g, p);
     internal::HugePageVector<int32_t> position(static_cast<size_t>(g.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t q = 0; q < g.n; ++q) position[r.order[q]] = static_cast<int32_t>(q);
     r.entries.resize(static_cast<size_t>(g.n * k));
     r.length.assign(static_cast<size_t>(g.n), static_cast<uint8_t>(k));
