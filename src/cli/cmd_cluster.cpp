@@ -29,9 +29,11 @@ struct ClusterCommand {
     std::string knn_path, labels_path, output, summary, save_knn;
     std::string model_path;        ///< --model: learned similarity (METHOD.md §3.6)
     int64_t model_batch = 512;
-    FeatureMatrix normalized;      ///< the features, when cluster read and normalised them
     std::string select_by = "pairwise";
-    std::optional<FeatureMatrix> unit_features;  ///< preprocessed rows, when features are read
+    /// The unit rows --model reads: the preprocessed features the graph was built from, or,
+    /// with --knn, the features L2-normalised for the model alone.
+    std::optional<FeatureMatrix> unit_features;
+    bool graph_from_features = false;  ///< the geometry diagnostics read unit_features only then
     std::string preprocess;  ///< --preprocess; empty = the mode's default
     CLI::Option* preprocess_option = nullptr;
     PreprocessReport preprocessed;
@@ -76,8 +78,8 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     pp.num_threads = c.run.threads;
     const FeatureMatrix x = stages.run(
         "normalize", [&] { return preprocess_features(raw, pp, c.input.features, &c.preprocessed); });
-    c.unit_features = x;
-    c.normalized = x;  // what --model reads: the rows the graph was built on
+    c.unit_features = x;  // shares x's storage
+    c.graph_from_features = true;
     KnnParams kp = c.method.params.knn;
     kp.num_threads = c.run.threads;
     c.knn_method.params.num_threads = c.run.threads;
@@ -93,14 +95,14 @@ KnnGraph refine_with_model(ClusterCommand& c, const KnnGraph& graph, StageRecord
     if (c.input.features.empty())
         throw InvalidArgument("--model reads the features of each face's neighbours: pass --features too");
     const SimilarityModel model = stages.run("load_model", [&] { return SimilarityModel::load(c.model_path); });
-    if (c.normalized.rows == 0) {
+    if (!c.unit_features) {
         const FeatureMatrix raw = stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
-        c.normalized = stages.run("normalize", [&] { return l2_normalize(raw, c.input.features); });
+        c.unit_features = stages.run("normalize", [&] { return l2_normalize(raw, c.input.features); });
     }
     InferenceParams ip;
     ip.batch = c.model_batch;
     ip.num_threads = c.run.threads;
-    return stages.run("model", [&] { return refine_knn_graph(model, c.normalized, graph, ip); });
+    return stages.run("model", [&] { return refine_knn_graph(model, *c.unit_features, graph, ip); });
 #else
     throw InvalidArgument("--model needs facecluster built with the learned model (cmake -DFC_WITH_TORCH=ON)");
 #endif
@@ -221,7 +223,7 @@ void ClusterCommand::execute() {
     GeometryParams gp;
     gp.num_threads = run.threads;
     const GeometryReport geometry = stages.run("geometry", [&] {
-        return describe_geometry(result.graph, unit_features ? &*unit_features : nullptr, gp);
+        return describe_geometry(result.graph, graph_from_features ? &*unit_features : nullptr, gp);
     });
     const ClusterQuality quality = stages.run("quality", [&] {
         return assess_clustering(rows[chosen].labels, result.parents, rows[chosen].tau);
