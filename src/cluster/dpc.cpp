@@ -63,6 +63,25 @@ DpcParents find_dpc_parents(const KnnGraph& g, std::span<const double> rho,
     return out;
 }
 
+DpcParents dpc_parents_from_columns(const KnnGraph& g, std::span<const float> dist,
+                                    std::span<const int16_t> column) {
+    if (static_cast<int64_t>(column.size()) != g.n || static_cast<int64_t>(dist.size()) != g.n * g.k)
+        throw InvalidArgument("dpc_parents_from_columns: " + std::to_string(column.size()) +
+                              " columns and " + std::to_string(dist.size()) +
+                              " distances, expected n=" + std::to_string(g.n) + " and n*k");
+    DpcParents out;
+    out.n = g.n;
+    out.parent.assign(static_cast<size_t>(g.n), -1);
+    out.dist.assign(static_cast<size_t>(g.n), 1.0f);
+    for (int64_t i = 0; i < g.n; ++i) {
+        const int16_t a = column[i];
+        if (a < 0) continue;
+        out.parent[i] = g.row_ids(i)[a];
+        out.dist[i] = dist[i * g.k + a];
+    }
+    return out;
+}
+
 Labels link_dpc_parents(const DpcParents& parents, double tau) {
     UnionFind uf(parents.n);
     for (int64_t e = 0; e < parents.n * parents.max_conn; ++e) {

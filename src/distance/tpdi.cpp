@@ -135,9 +135,10 @@ private:
 };
 
 /// Computes the D_T row of face order[q] (into `out`) for the columns `wanted(a, m)` accepts
-/// (m = the neighbour's visiting position). `cols` is scratch.
+/// (m = the neighbour's visiting position). `cols` is scratch. Returns the computed column
+/// of smallest distance (the first on ties), -1 if none: the DPC parent, while in cache.
 template <class Wanted>
-void tpdi_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
+int tpdi_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
               std::vector<int32_t>& cols, float* out, Wanted wanted) {
     const Entry* ri = &r.entries[q * k];
     const int32_t missing = static_cast<int32_t>(r.order.size());
@@ -174,12 +175,17 @@ void tpdi_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
     }
     for (int64_t a = 0; a < k; ++a)
         if (ri[a].id != missing) marks.clear(ri[a].id);
+    int nearest = -1;
+    for (const int32_t a : cols)
+        if (nearest < 0 || out[a] < out[nearest]) nearest = a;
+    return nearest;
 }
 
 /// The full D_T matrix when rho is empty; otherwise only the entries DPC reads (neighbours
-/// other than i with rho_j >= rho_i), the rest NaN.
+/// other than i with rho_j >= rho_i), the rest NaN, and, if `nearest` is given, each row's
+/// nearest computed column.
 std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params,
-                             std::span<const double> rho) {
+                             std::span<const double> rho, std::vector<int16_t>* nearest) {
     params.validate();
     if (g.k > 255)
         throw InvalidArgument("tpdi: k=" + std::to_string(g.k) + " exceeds the supported 255");
@@ -192,6 +198,7 @@ std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params,
     for (int64_t q = 0; q < static_cast<int64_t>(rho_at.size()); ++q) rho_at[q] = rho[rows.order[q]];
     const float fill = rho.empty() ? 1.0f : std::numeric_limits<float>::quiet_NaN();
     std::vector<float> dist(static_cast<size_t>(g.n * g.k), fill);
+    if (nearest) nearest->assign(static_cast<size_t>(g.n), -1);
     Progress progress("tpdi", g.n);
 #pragma omp parallel num_threads(threads)
     {
@@ -203,10 +210,13 @@ std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params,
             const int64_t i = rows.order[q];
             if (rho.empty())
                 tpdi_row(rows, q, g.k, marks, cols, &dist[i * g.k], [](int64_t, int32_t) { return true; });
-            else
-                tpdi_row(rows, q, g.k, marks, cols, &dist[i * g.k], [&](int64_t, int32_t m) {
-                    return m != q && rho_at[m] >= rho_at[q];
-                });
+            else {
+                const int column = tpdi_row(rows, q, g.k, marks, cols, &dist[i * g.k],
+                                            [&](int64_t, int32_t m) {
+                                                return m != q && rho_at[m] >= rho_at[q];
+                                            });
+                if (nearest) (*nearest)[i] = static_cast<int16_t>(column);
+            }
             progress.add(1);
         }
     }
@@ -216,15 +226,21 @@ std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params,
 }  // namespace
 
 std::vector<float> tpdi(const KnnGraph& g, const TpdiParams& params) {
-    return tpdi_impl(g, params, {});
+    return tpdi_impl(g, params, {}, nullptr);
 }
 
 std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
                                 const TpdiParams& params) {
+    std::vector<int16_t> unused;
+    return tpdi_for_dpc(g, rho, params, unused);
+}
+
+std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
+                                const TpdiParams& params, std::vector<int16_t>& nearest_column) {
     if (static_cast<int64_t>(rho.size()) != g.n)
         throw InvalidArgument("tpdi_for_dpc: rho has " + std::to_string(rho.size()) +
                               " entries, expected n=" + std::to_string(g.n));
-    return tpdi_impl(g, params, rho);
+    return tpdi_impl(g, params, rho, &nearest_column);
 }
 
 }  // namespace fc

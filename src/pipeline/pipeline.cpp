@@ -77,10 +77,15 @@ ClusterParams with_sigmas(const ClusterParams& params, double scale, double tpdi
 void run_core(const ClusterParams& p, StageRecorder* stages, ClusterResult& r) {
     r.density = timed(stages, "density", [&] { return compute_density(r.graph, p); });
     r.distance.clear();
+    // One parent per face: TPDi picks it while each row is in cache.
+    const bool parents_from_tpdi = p.distance == DistanceKind::kTpdi && !p.full_tpdi &&
+                                   p.dpc.max_conn == 1;
+    std::vector<int16_t> nearest_column;
     if (p.distance == DistanceKind::kTpdi) {
         TpdiParams tp = p.tpdi;
         tp.num_threads = p.num_threads;
         r.distance = timed(stages, "tpdi", [&] {
+            if (parents_from_tpdi) return tpdi_for_dpc(r.graph, r.density, tp, nearest_column);
             return p.full_tpdi ? tpdi(r.graph, tp) : tpdi_for_dpc(r.graph, r.density, tp);
         });
     }
@@ -88,6 +93,7 @@ void run_core(const ClusterParams& p, StageRecorder* stages, ClusterResult& r) {
         r.distance.empty() ? std::span<const float>(r.graph.dists, size_t(r.graph.n * r.graph.k))
                            : std::span<const float>(r.distance);
     r.parents = timed(stages, "dpc_parents", [&] {
+        if (parents_from_tpdi) return dpc_parents_from_columns(r.graph, dist, nearest_column);
         return find_dpc_parents(r.graph, r.density, dist, p.dpc.max_conn, p.num_threads);
     });
 }

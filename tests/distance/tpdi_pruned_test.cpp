@@ -2,7 +2,9 @@
 // entries-DPC-reads-only variant (identical values where computed).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "facecluster/cluster/dpc.h"
 #include "facecluster/density/ndde.h"
@@ -123,6 +125,35 @@ TEST(TpdiForDpc, SamePartitionAsFullMatrixForEveryTau) {
         EXPECT_EQ(full.parent, part.parent);
         EXPECT_EQ(full.dist, part.dist);
     }
+}
+
+TEST(TpdiForDpc, NearestColumnsGiveTheParentsOfFindDpcParents) {
+    for (const auto& name : testing::golden_cases()) {
+        for (const int64_t locality_min_faces : {int64_t{0}, int64_t{1} << 30}) {
+            SCOPED_TRACE(name + " locality_min_faces=" + std::to_string(locality_min_faces));
+            const KnnGraph g = golden_graph(name);
+            const auto rho = ndde_approx(g);
+            TpdiParams p;
+            p.locality_min_faces = locality_min_faces;
+            std::vector<int16_t> nearest;
+            const auto dist = tpdi_for_dpc(g, rho, p, nearest);
+            const auto plain = tpdi_for_dpc(g, rho, p);
+            ASSERT_EQ(dist.size(), plain.size());  // bit patterns, NaN included
+            EXPECT_EQ(0, std::memcmp(dist.data(), plain.data(), dist.size() * sizeof(float)));
+            const DpcParents want = find_dpc_parents(g, rho, dist, 1);
+            const DpcParents got = dpc_parents_from_columns(g, dist, nearest);
+            EXPECT_EQ(got.parent, want.parent);
+            EXPECT_EQ(got.dist, want.dist);
+            EXPECT_GT(std::count(got.parent.begin(), got.parent.end(), -1), 0);  // peaks exist
+        }
+    }
+}
+
+TEST(TpdiForDpc, ParentsFromColumnsRejectWrongLengths) {
+    const KnnGraph g = golden_graph("tiny17");
+    const std::vector<float> dist(static_cast<size_t>(g.n * g.k), 0.5f);
+    const std::vector<int16_t> short_columns(3, 0);
+    EXPECT_THROW(dpc_parents_from_columns(g, dist, short_columns), InvalidArgument);
 }
 
 TEST(TpdiForDpc, RejectsWrongDensityLength) {

@@ -37,6 +37,11 @@ DpcParents find_dpc_parents(const KnnGraph& g, std::span<const double> rho,
                             std::span<const float> dist, int64_t max_conn = 1,
                             int num_threads = 0);
 
+/// find_dpc_parents(g, rho, dist, 1) from the columns tpdi_for_dpc chose (column[i] = -1:
+/// no parent): equal to it, without reading the densities again.
+DpcParents dpc_parents_from_columns(const KnnGraph& g, std::span<const float> dist,
+                                    std::span<const int16_t> column);
+
 /// Clusters for one threshold: union of (i, parent) for every candidate with dist < tau.
 /// Ensures: labels partition 0..n-1 into clusters numbered 0..C-1 by smallest member.
 Labels link_dpc_parents(const DpcParents& parents, double tau);

@@ -42,4 +42,11 @@ std::vector<float> tpdi(const KnnGraph& g, const TpdiParams& params = {});
 std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
                                 const TpdiParams& params = {});
 
+/// As tpdi_for_dpc(), and sets nearest_column[i] to the column of i's computed entry of
+/// smallest distance (the first on ties), -1 when i has none: density-peak linking's single
+/// parent (see dpc_parents_from_columns), picked while the row is in cache instead of in a
+/// second pass that reads n*k densities at random.
+std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
+                                const TpdiParams& params, std::vector<int16_t>& nearest_column);
+
 }  // namespace fc
