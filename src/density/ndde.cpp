@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include <omp.h>
+
 #include "facecluster/error.h"
 #include "facecluster/parallel.h"
 
@@ -39,15 +41,21 @@ std::vector<double> transition_rows(const KnnGraph& g, int64_t k, double sigma, 
     return p;
 }
 
-/// out_j += sum_i P_ij * rho_i. The scatter runs in row order on one thread so that the sum
-/// order, and hence every bit of the result, is independent of the thread count.
+/// out_j += sum_i P_ij * rho_i. Each thread owns a range of targets j and walks every row in
+/// order, adding only into its own range: every out_j sums its terms in row order, as one
+/// thread would, so every bit of the result is independent of the thread count.
 void scatter_transpose(const KnnGraph& g, int64_t k, const std::vector<double>& p,
-                       const std::vector<double>* rho, std::vector<double>& out) {
-    for (int64_t i = 0; i < g.n; ++i) {
-        const double r = rho ? (*rho)[i] : 1.0;
-        for (int64_t a = 0; a < k; ++a) {
-            const int32_t j = g.row_ids(i)[a];
-            if (j >= 0) out[j] += p[i * k + a] * r;
+                       const std::vector<double>* rho, std::vector<double>& out, int threads) {
+#pragma omp parallel num_threads(threads)
+    {
+        const int64_t team = omp_get_num_threads(), t = omp_get_thread_num();
+        const int64_t lo = g.n * t / team, hi = g.n * (t + 1) / team;
+        for (int64_t i = 0; i < g.n; ++i) {
+            const double r = rho ? (*rho)[i] : 1.0;
+            for (int64_t a = 0; a < k; ++a) {
+                const int32_t j = g.row_ids(i)[a];
+                if (j >= lo && j < hi) out[j] += p[i * k + a] * r;
+            }
         }
     }
 }
@@ -57,16 +65,18 @@ void scatter_transpose(const KnnGraph& g, int64_t k, const std::vector<double>& 
 std::vector<double> ndde_approx(const KnnGraph& g, const NddeParams& params) {
     params.validate();
     const int64_t k = std::min(params.k, g.k);
-    const auto p = transition_rows(g, k, params.sigma, 1e-5, resolve_threads(params.num_threads));
+    const int threads = resolve_threads(params.num_threads);
+    const auto p = transition_rows(g, k, params.sigma, 1e-5, threads);
     std::vector<double> rho(static_cast<size_t>(g.n), 0.0);
-    scatter_transpose(g, k, p, nullptr, rho);
+    scatter_transpose(g, k, p, nullptr, rho, threads);
     return rho;
 }
 
 std::vector<double> ndde_exact(const KnnGraph& g, const NddeParams& params) {
     params.validate();
     const int64_t k = std::min(params.k, g.k);
-    auto p = transition_rows(g, k, params.sigma, 0.0, resolve_threads(params.num_threads));
+    const int threads = resolve_threads(params.num_threads);
+    auto p = transition_rows(g, k, params.sigma, 0.0, threads);
     // The reference zeroes the self transition after normalising, so rows sum to < 1.
     for (int64_t i = 0; i < g.n; ++i)
         for (int64_t a = 0; a < k; ++a)
@@ -77,7 +87,7 @@ std::vector<double> ndde_exact(const KnnGraph& g, const NddeParams& params) {
     std::vector<double> next(rho.size());
     for (int64_t it = 0; it < params.max_iterations; ++it) {
         std::fill(next.begin(), next.end(), 0.0);
-        scatter_transpose(g, k, p, &rho, next);
+        scatter_transpose(g, k, p, &rho, next, threads);
         double change = 0;
         for (size_t j = 0; j < rho.size(); ++j) {
             next[j] = d * rho[j] + (1 - d) * next[j];

@@ -47,11 +47,15 @@ TEST(NddeApprox, MassIsConservedUpToEpsilon) {
 
 TEST(NddeApprox, ThreadCountDoesNotChangeBits) {
     const auto g = sort_knn_rows(load_knn_npz(testing::golden_path("synth3k_d64", "knn.npz")));
-    NddeParams one, two;
+    // Each thread scatters into its own range of faces: 3 threads split n unevenly.
+    NddeParams one, two, three;
     one.num_threads = 1;
     two.num_threads = 2;
+    three.num_threads = 3;
     EXPECT_EQ(ndde_approx(g, one), ndde_approx(g, two));
+    EXPECT_EQ(ndde_approx(g, one), ndde_approx(g, three));
     EXPECT_EQ(ndde_exact(g, one), ndde_exact(g, two));
+    EXPECT_EQ(ndde_exact(g, one), ndde_exact(g, three));
 }
 
 TEST(NddeGolden, MatchesReferenceOnEveryCase) {
