@@ -8,6 +8,7 @@
 
 #include "facecluster/error.h"
 #include "facecluster/parallel.h"
+#include "facecluster/report/progress.h"
 
 namespace fc {
 
@@ -26,7 +27,7 @@ namespace {
 /// Row-normalised transition weights over the first k columns: P[i*k + a] = w_ia / (sum + eps).
 /// Missing neighbours (id -1) get weight 0.
 std::vector<double> transition_rows(const KnnGraph& g, int64_t k, double sigma, double eps,
-                                    int threads) {
+                                    int threads, Progress* progress = nullptr) {
     std::vector<double> p(static_cast<size_t>(g.n * k));
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (int64_t i = 0; i < g.n; ++i) {
@@ -37,6 +38,7 @@ std::vector<double> transition_rows(const KnnGraph& g, int64_t k, double sigma, 
             sum += row[a];
         }
         for (int64_t a = 0; a < k; ++a) row[a] /= (sum + eps);
+        if (progress) progress->add(1);
     }
     return p;
 }
@@ -44,8 +46,10 @@ std::vector<double> transition_rows(const KnnGraph& g, int64_t k, double sigma, 
 /// out_j += sum_i P_ij * rho_i. Each thread owns a range of targets j and walks every row in
 /// order, adding only into its own range: every out_j sums its terms in row order, as one
 /// thread would, so every bit of the result is independent of the thread count.
+/// `progress` (optional) counts rows walked by the first thread.
 void scatter_transpose(const KnnGraph& g, int64_t k, const std::vector<double>& p,
-                       const std::vector<double>* rho, std::vector<double>& out, int threads) {
+                       const std::vector<double>* rho, std::vector<double>& out, int threads,
+                       Progress* progress = nullptr) {
 #pragma omp parallel num_threads(threads)
     {
         const int64_t team = omp_get_num_threads(), t = omp_get_thread_num();
@@ -56,6 +60,7 @@ void scatter_transpose(const KnnGraph& g, int64_t k, const std::vector<double>& 
                 const int32_t j = g.row_ids(i)[a];
                 if (j >= lo && j < hi) out[j] += p[i * k + a] * r;
             }
+            if (t == 0 && progress && (i & 4095) == 4095) progress->add(4096);
         }
     }
 }
@@ -66,9 +71,11 @@ std::vector<double> ndde_approx(const KnnGraph& g, const NddeParams& params) {
     params.validate();
     const int64_t k = std::min(params.k, g.k);
     const int threads = resolve_threads(params.num_threads);
-    const auto p = transition_rows(g, k, params.sigma, 1e-5, threads);
+    Progress progress("density", 2 * g.n);  // transition rows, then the scatter
+    const auto p = transition_rows(g, k, params.sigma, 1e-5, threads, &progress);
     std::vector<double> rho(static_cast<size_t>(g.n), 0.0);
-    scatter_transpose(g, k, p, nullptr, rho, threads);
+    scatter_transpose(g, k, p, nullptr, rho, threads, &progress);
+    progress.add(g.n % 4096);
     return rho;
 }
 

@@ -19,6 +19,7 @@
 #include "facecluster/error.h"
 #include "facecluster/knn/graph.h"
 #include "facecluster/parallel.h"
+#include "facecluster/report/progress.h"
 #include "knn/faiss/internal/blocks.h"
 #include "knn/faiss/internal/ivf_index.h"
 
@@ -133,9 +134,11 @@ struct Rows {
 /// Runs `search` over nq query rows of x, taken in fixed blocks of `block`: query t is row
 /// row_of(t). Result row t belongs to query t, or with `scatter` to row row_of(t) (then nq = n).
 /// ids int32, dists 1 - sim (2, the largest 1 - cosine, where nothing was found).
+/// `progress` (optional) counts the queries done.
 Rows search_blocks(const FeatureMatrix& x, int64_t nq,
                    const std::function<int64_t(int64_t)>& row_of, bool scatter, int64_t k,
-                   int64_t block, int threads, const BlockSearch& search) {
+                   int64_t block, int threads, const BlockSearch& search,
+                   Progress* progress = nullptr) {
     const int64_t d = x.cols;
     Rows out;
     out.ids.resize(static_cast<size_t>(nq * k));
@@ -157,6 +160,7 @@ Rows search_blocks(const FeatureMatrix& x, int64_t nq,
                 out.dists[size_t(at + c)] = id < 0 ? 2.0f : 1.0f - sims[size_t(t * k + c)];
             }
         }
+        if (progress) progress->add(m);
     });
     return out;
 }
@@ -356,9 +360,10 @@ KnnGraph build_ivf(Context& c, bool sq8, KnnBuildDetails& det) {
     t0 = Clock::now();
     // Queries go cell by cell, so the queries of a block probe many of the same cells.
     const std::vector<int32_t>& order = index.cell_order();
+    Progress progress("knn ivf search", n);
     Rows r = search_blocks(
         x, n, [&](int64_t t) { return int64_t(order[size_t(t)]); }, true, k, c.knn.query_block,
-        c.threads, searcher(det.nprobe));
+        c.threads, searcher(det.nprobe), &progress);
     det.search_seconds = seconds_since(t0);
     return KnnGraph::from_vectors(n, k, std::move(r.ids), std::move(r.dists));
 }
@@ -391,9 +396,10 @@ KnnGraph build_hnsw(Context& c, KnnBuildDetails& det) {
                   c, geometric_candidates(k, std::max<int64_t>(16 * k, 1024)), searcher, det));
     det.calibration_seconds = seconds_since(t0);
     t0 = Clock::now();
+    Progress progress("knn hnsw search", n);
     Rows r = search_blocks(
         x, n, [](int64_t t) { return t; }, true, k, c.knn.query_block, c.threads,
-        searcher(det.hnsw_ef_search));
+        searcher(det.hnsw_ef_search), &progress);
     det.search_seconds = seconds_since(t0);
     return KnnGraph::from_vectors(n, k, std::move(r.ids), std::move(r.dists));
 }
