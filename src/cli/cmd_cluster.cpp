@@ -39,10 +39,6 @@ struct ClusterCommand {
     void execute();
 };
 
-/// --preprocess auto whitens above this anisotropy (docs/calibration.md: the synthetic
-/// anisotropic set measures 32, ArcFace-like sets 3, the LFW FaceNet subset 5.6).
-constexpr double kAutoWhitenAbove = 8.0;
-
 struct TauRow {
     double tau;
     Labels labels;
@@ -50,16 +46,6 @@ struct TauRow {
     bool has_metrics = false;
     ClusteringMetrics metrics;
 };
-
-// --preprocess as params; the default depends on --params (none for paper, auto calibrated).
-PreprocessParams preprocess_params(const std::string& option, const std::string& mode) {
-    const std::string choice = option.empty() ? (mode == "calibrated" ? "auto" : "none") : option;
-    PreprocessParams p;
-    p.center = choice == "center";
-    p.whiten = choice == "whiten";
-    if (choice == "auto") p.whiten_above = kAutoWhitenAbove;
-    return p;
-}
 
 KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_features) {
     if (!c.knn_path.empty()) {
@@ -72,7 +58,7 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     const FeatureMatrix raw =
         stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
     *n_features = raw.rows;
-    PreprocessParams pp = preprocess_params(c.preprocess, c.method.mode);
+    PreprocessParams pp = parse_preprocess(c.preprocess, c.method.mode);
     pp.num_threads = c.run.threads;
     const FeatureMatrix x = stages.run(
         "normalize", [&] { return preprocess_features(raw, pp, c.input.features, &c.preprocessed); });
