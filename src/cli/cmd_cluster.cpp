@@ -219,7 +219,8 @@ void ClusterCommand::execute() {
         std::cout << "faces " << graph.n << ", k " << result.graph.k << ", density "
                   << to_string(params.density) << ", distance " << to_string(params.distance) << "\n";
         if (knn_built) std::cout << describe(*knn_built, knn_built->graph.k) << "\n";
-        if (params.mode == ParamMode::kCalibrated) std::cout << describe(result.calibration) << "\n";
+        if (result.calibration.mode == ParamMode::kCalibrated)
+            std::cout << describe(result.calibration) << "\n";
         if (preprocessed.centred)
             std::cout << "preprocess: " << (preprocessed.whitened ? "whitened" : "centred")
                       << (preprocessed.anisotropy > 0
@@ -239,7 +240,8 @@ void ClusterCommand::execute() {
         j["params"] = params_json(*this, params, taus);
         j["blas"] = knn_path.empty() ? blas_description() : "not used (precomputed graph)";
         if (knn_built) j["knn"] = to_json(*knn_built, knn_method.params);
-        if (params.mode == ParamMode::kCalibrated) j["calibration"] = to_json(result.calibration);
+        if (result.calibration.mode == ParamMode::kCalibrated)
+            j["calibration"] = to_json(result.calibration);
         j["selected_tau"] = rows[chosen].tau;
         j["geometry"] = to_json(geometry);
         j["quality"] = to_json(quality);
