@@ -4,7 +4,9 @@
 #   (a) the paper's constants (sigma 0.5, sigma_T 0.05, tau 0.7),
 #   (b) the paper's sigmas with the best tau chosen with the labels (a fine sweep),
 #   (c) --params calibrated: sigmas and tau from the data, no labels (labels only score it).
-# Usage: bench/calibration/run.sh [work_dir] [n_faces] [dim]   (defaults /tmp/fc_calib 20000 128)
+# Usage: bench/calibration/run.sh [work_dir] [n_faces] [dim] [seed]
+#        (defaults /tmp/fc_calib 20000 128 7; the synthetic sets are reused from work_dir when
+#        present, so give each n / dim / seed its own work_dir)
 # Needs build/src/facecluster (or FC=path) and python3. Prints a markdown table; about 2-3
 # minutes on 2 cores (exact kNN of 20K x 128 takes ~7 s per set).
 set -euo pipefail
@@ -13,6 +15,7 @@ FC=${FC:-build/src/facecluster}
 WORK=${1:-/tmp/fc_calib}
 N=${2:-20000}
 DIM=${3:-128}
+SEED=${4:-7}
 THREADS=${THREADS:-2}
 LFW=../shared/golden/lfw_subset_k80
 mkdir -p "$WORK"
@@ -35,7 +38,7 @@ run_set() {  # name, knn file, labels file, features [dim]
 
 for geometry in arcface compressed anisotropic longtail; do
     x="$WORK/$geometry.npy" y="$WORK/$geometry.txt" g="$WORK/$geometry.fcknn"
-    [ -f "$x" ] || "$FC" synth --geometry "$geometry" --n "$N" --dim "$DIM" --seed 7 -q \
+    [ -f "$x" ] || "$FC" synth --geometry "$geometry" --n "$N" --dim "$DIM" --seed "$SEED" -q \
         --features "$x" --labels "$y" --threads "$THREADS"
     [ -f "$g" ] || "$FC" knn -f "$x" --k 80 --knn-method exact -o "$g" --threads "$THREADS" -q
     run_set "$geometry" "$g" "$y" "$x"
