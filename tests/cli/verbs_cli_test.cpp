@@ -252,7 +252,7 @@ TEST(CliHelpTest, ConvertListsEveryOption) {
 TEST(CliHelpTest, TopLevelHelpListsTheVerbs) {
     const auto r = run_cli({"--help"});
     ASSERT_EQ(r.code, 0) << r;
-    expect_contains(r.out, {"cluster", "--params", "paper", "knn", "eval", "synth", "convert"});
+    expect_contains(r.out, {"cluster", "knn", "eval", "synth", "convert"});
 }
 
 TEST(CliHelpTest, NoVerbOrUnknownVerbIsAUsageError) {
