@@ -23,9 +23,9 @@ mkdir -p "$WORK"
 TAUS=$(python3 -c "print(','.join('%.4g' % (0.3 + 0.01 * i) for i in range(66)) + ',' + \
 ','.join('%.4g' % (0.96 + 0.002 * i) for i in range(20)))")
 
-# (a) and (b) on the graph of the L2-normalised features, as the paper; (c) from the features,
-# as a user runs it: --params calibrated also brings --preprocess auto (whitening when a few
-# directions dominate), then builds its own exact graph.
+# (a) and (b) on the graph of the L2-normalised features, as the paper; (c) from the features
+# with --params calibrated and --preprocess auto (whitening when a few directions dominate; not
+# the default, see docs/calibration.md), building its own exact graph.
 run_set() {  # name, knn file, labels file, features [dim]
     local name=$1 knn=$2 labels=$3 features=$4 dim=${5:-}
     "$FC" cluster --knn "$knn" -l "$labels" --params paper --threads "$THREADS" -q \
@@ -33,7 +33,7 @@ run_set() {  # name, knn file, labels file, features [dim]
     "$FC" cluster --knn "$knn" -l "$labels" --params paper --tau "$TAUS" --threads "$THREADS" -q \
         --summary "$WORK/$name.b.json"
     "$FC" cluster -f "$features" ${dim:+--dim $dim} -l "$labels" --params calibrated \
-        --knn-method exact --threads "$THREADS" -q --summary "$WORK/$name.c.json"
+        --preprocess auto --knn-method exact --threads "$THREADS" -q --summary "$WORK/$name.c.json"
 }
 
 for geometry in arcface compressed anisotropic longtail; do

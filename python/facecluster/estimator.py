@@ -126,8 +126,8 @@ class FaceCluster(ParamsMixin):
         sigma_T 0.05.
     preprocess : {"none", "center", "whiten", "auto"} or None, default None
         ``fit(X)`` only: before L2 normalisation, subtract the mean face, whiten, or whiten
-        only when a few directions dominate ("auto"). None: "auto" with
-        ``params="calibrated"``, "none" with ``params="paper"``.
+        only when a few directions dominate ("auto"). None: "none" (whitening can also
+        hurt; see docs/calibration.md).
 
     Attributes
     ----------
@@ -238,8 +238,7 @@ class FaceCluster(ParamsMixin):
         p.calib_tau = self.tau is None
         p.calib_ndde_sigma = self.ndde_sigma is None
         p.calib_tpdi_sigma = self.tpdi_sigma is None
-        values["preprocess"] = self.preprocess or ("auto" if self.params == "calibrated"
-                                                   else "none")
+        values["preprocess"] = self.preprocess or "none"
         values["density"] = self.density
         values["distance"] = self.distance
         values["num_threads"] = resolve_n_jobs(self.n_jobs)

@@ -32,7 +32,7 @@ struct ClusterCommand {
     FeatureMatrix normalized;      ///< the features, when cluster read and normalised them
     std::string select_by = "pairwise";
     std::optional<FeatureMatrix> unit_features;  ///< preprocessed rows, when features are read
-    std::string preprocess;  ///< --preprocess; empty = the mode's default
+    std::string preprocess;  ///< --preprocess; empty = none
     CLI::Option* preprocess_option = nullptr;
     PreprocessReport preprocessed;
 
@@ -293,7 +293,7 @@ void add_cluster_command(CLI::App& app) {
                         "With --features, before L2 normalisation: none | center (subtract the "
                         "mean face) | whiten (PCA-whiten on the data itself) | auto (whiten only "
                         "when one direction carries over 8x the mean variance). Default: none "
-                        "with --params paper, auto with --params calibrated")
+                        "(whitening can also hurt: docs/calibration.md)")
             ->check(CLI::IsMember({"none", "center", "whiten", "auto"}));
     add_knn_method_options(cmd, c.knn_method);
     add_run_options(cmd, c.run);

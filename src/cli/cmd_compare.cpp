@@ -28,7 +28,7 @@ struct CompareCommand {
     std::string knn_path, labels_path, report, summary;
     std::string tau = "0.7", eps, aro_threshold = "1", methods;
     std::string mode = "calibrated";  ///< --params, as cluster's
-    std::string preprocess;           ///< --preprocess; empty = the mode's default
+    std::string preprocess;           ///< --preprocess; empty = none
     bool cw_unweighted = false;
     CLI::Option* k_option = nullptr;
     CLI::Option* tau_option = nullptr;  ///< given taus and sigmas are kept when calibrated
@@ -292,7 +292,7 @@ void add_compare_command(CLI::App& app) {
         ->check(CLI::IsMember({"paper", "calibrated"}));
     cmd->add_option("--preprocess", c.preprocess,
                     "With --features, before L2 normalisation, as for cluster: none | center | "
-                    "whiten | auto. Default: none with --params paper, auto with calibrated")
+                    "whiten | auto. Default: none")
         ->check(CLI::IsMember({"none", "center", "whiten", "auto"}));
     cmd->add_option("--eps", c.eps,
                     "Distance cut(s) on 1 - cos swept for kNN-DBSCAN (eps), Chinese whispers and "
