@@ -66,8 +66,8 @@ def make_synth(fc, work, args, reuse):
 
 def cluster(fc, work, tag, feats, labels, knn, model=None):
     summary = os.path.join(work, f"{tag}.json")
-    cmd = [fc, "cluster", "--features", feats, "--knn", knn, "--labels", labels, "--tau", TAUS,
-           "--summary", summary, "--quiet"]
+    cmd = [fc, "cluster", "--params", "paper", "--features", feats, "--knn", knn, "--labels",
+           labels, "--tau", TAUS, "--summary", summary, "--quiet"]
     if model:
         cmd += ["--model", model]
     run(cmd)

@@ -54,8 +54,8 @@ def main():
         for label, prune in (("exact", 0.0), ("pruned", a.prune)):
             summary = f"{prefix}_{label}.json"
             pred = f"{prefix}_{label}.pred.txt"
-            cmd = [a.facecluster, "cluster", "--params", "paper", "--knn", prefix + ".fcknn", "--labels",
-                   prefix + ".labels.txt", "--tpdi-prune", str(prune), "--threads",
+            cmd = [a.facecluster, "cluster", "--params", "paper", "--knn", prefix + ".fcknn",
+                   "--labels", prefix + ".labels.txt", "--tpdi-prune", str(prune), "--threads",
                    str(a.threads), "--output", pred, "--summary", summary, "--quiet"]
             run(cmd)
             s = json.load(open(summary))

@@ -38,7 +38,8 @@ const std::vector<std::string>& compare_method_keys();
 
 struct CompareParams {
     /// k, NDDe, naive radius, TPDi and max_conn for m1-m4 (its density, distance and tau are
-    /// ignored: all four combinations run, over `taus`).
+    /// ignored: all four combinations run, over `taus`). With mode kCalibrated the sigmas come
+    /// from the graph, and so does the single tau unless calibration.calibrate_tau is false.
     ClusterParams method;
     std::vector<double> taus = {
         0.7};  ///< DPC thresholds for m1-m4 and Infomap's TPDi cut; each > 0

@@ -51,7 +51,8 @@ def cpu():
 t0 = time.perf_counter()
 import facecluster
 t1, c1 = time.perf_counter(), cpu()
-model = facecluster.FaceCluster(k={k}, tau={tau}, n_jobs={n_jobs}).fit(None, knn_graph={knn!r})
+model = facecluster.FaceCluster(k={k}, tau={tau}, params="paper", n_jobs={n_jobs})
+model.fit(None, knn_graph={knn!r})
 t2, c2 = time.perf_counter(), cpu()
 print(json.dumps({{"import": t1 - t0, "call": t2 - t1, "cpu": c2 - c1, "timings": model.timings_,
                   "n_clusters": model.n_clusters_}}))
@@ -64,8 +65,8 @@ def children_cpu():
 
 
 def run_cli(args, summary):
-    cmd = [args.cli, "cluster", "--knn", args.knn, "--k", str(args.k), "--tau", str(args.tau),
-           "--threads", str(args.threads), "--summary", summary, "-q"]
+    cmd = [args.cli, "cluster", "--params", "paper", "--knn", args.knn, "--k", str(args.k),
+           "--tau", str(args.tau), "--threads", str(args.threads), "--summary", summary, "-q"]
     t0, c0 = time.perf_counter(), children_cpu()
     subprocess.run(cmd, check=True)
     wall, cpu = time.perf_counter() - t0, children_cpu() - c0

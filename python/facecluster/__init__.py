@@ -7,7 +7,7 @@ Clustering* (Chen et al., ECCV 2022). Quick start::
     import facecluster
 
     X = np.load("embeddings.npy")                  # (n, 512) float32 ArcFace-style embeddings
-    labels = facecluster.FaceCluster(k=80, tau=0.7).fit_predict(X)
+    labels = facecluster.FaceCluster(k=80).fit_predict(X)  # constants calibrated, no labels
 
 Contents:
 

@@ -104,6 +104,10 @@ class ClusterParams:
     calib_ndde_factor: float
     calib_growth_limit: float
     calib_tau_window: float
+    calib_tau: bool
+    calib_ndde_sigma: bool
+    calib_tpdi_sigma: bool
+    preprocess: str
     center: bool
     whiten: bool
     whiten_above: float

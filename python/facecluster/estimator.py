@@ -72,21 +72,26 @@ _CORE_NAMES = {
     "naive_radius": "NaiveDensityParams.radius", "tpdi_sigma": "TpdiParams.sigma",
 }
 _KNN_CHOICES = ("auto", "exact")
+# None = from the data with params="calibrated", else these (the paper's constants).
+_PAPER_CONSTANTS = {"tau": 0.7, "ndde_sigma": 0.5, "tpdi_sigma": 0.05}
 
 
 class FaceCluster(ParamsMixin):
     """Face clustering with NDDe density, TPDi distance and density-peak linking.
 
     Implements *On Mitigating Hard Clusters for Face Clustering* (Chen et al., ECCV 2022) on an
-    exact cosine kNN graph, with the released configurations' defaults.
+    exact cosine kNN graph. By default its three constants (tau and the two sigmas) are
+    calibrated to the data without labels, as ``facecluster cluster`` does; ``params="paper"``
+    gives the released configurations' constants.
 
     Parameters
     ----------
     k : int, default 80
         Neighbours per face in the kNN graph, the face itself included.
-    tau : float, default 0.7
+    tau : float or None, default None
         Distance threshold below which a face links to its density parent (strict).
-        Higher values merge more. For a threshold sweep use :func:`facecluster.dpc_parents`.
+        Higher values merge more. None: derived from the data (``params="calibrated"``) or
+        0.7 (``params="paper"``). For a threshold sweep use :func:`facecluster.dpc_parents`.
     density : {"ndde_approx", "ndde_exact", "naive"}, default "ndde_approx"
         Density estimate: approximate NDDe (the paper's released configs), exact iterative
         NDDe, or the count of neighbours closer than ``naive_radius``.
@@ -99,8 +104,9 @@ class FaceCluster(ParamsMixin):
     n_jobs : int or None, default None
         Threads. None or -1: all cores (unlike scikit-learn's None = 1: every stage is
         parallel and results are identical for any thread count); -2: all but one, etc.
-    ndde_sigma : float, default 0.5
-        NDDe kernel bandwidth sigma, ``w_ij = exp(-d_ij / sigma)``.
+    ndde_sigma : float or None, default None
+        NDDe kernel bandwidth sigma, ``w_ij = exp(-d_ij / sigma)``. None: calibrated, or 0.5
+        with ``params="paper"``.
     ndde_k : int, default 20
         Neighbours per row used by NDDe.
     ndde_damping : float, default 0.1
@@ -109,10 +115,19 @@ class FaceCluster(ParamsMixin):
         Exact NDDe only: stop when the L1 change falls below it.
     naive_radius : float, default 0.64
         Naive density only: count neighbours with distance below it.
-    tpdi_sigma : float, default 0.05
-        TPDi transition-kernel bandwidth sigma_T.
+    tpdi_sigma : float or None, default None
+        TPDi transition-kernel bandwidth sigma_T. None: calibrated, or 0.05 with
+        ``params="paper"``.
     max_conn : int, default 1
         Density parents linked per face.
+    params : {"calibrated", "paper"}, default "calibrated"
+        "calibrated": tau and the sigmas not given are derived from the data's own distances
+        (docs/calibration.md); "paper": the paper's constants tau 0.7, sigma 0.5,
+        sigma_T 0.05.
+    preprocess : {"none", "center", "whiten", "auto"} or None, default None
+        ``fit(X)`` only: before L2 normalisation, subtract the mean face, whiten, or whiten
+        only when a few directions dominate ("auto"). None: "none" (whitening can also
+        hurt; see docs/calibration.md).
 
     Attributes
     ----------
@@ -136,6 +151,8 @@ class FaceCluster(ParamsMixin):
         Embedding dimension d, when ``fit`` was given ``X``.
     timings_ : dict
         Wall seconds per stage (normalize, knn, density, tpdi, dpc_parents, link).
+    calibration_ : dict
+        The constants used: mode, tau, ndde_sigma, tpdi_sigma and the distance scale.
 
     Examples
     --------
@@ -144,13 +161,17 @@ class FaceCluster(ParamsMixin):
     >>> facecluster.pairwise_fscore(y, model.labels_)  # doctest: +SKIP
     """
 
-    def __init__(self, k: int = 80, tau: float = 0.7, density: str = "ndde_approx",
+    def __init__(self, k: int = 80, tau: Optional[float] = None, density: str = "ndde_approx",
                  distance: str = "tpdi", knn: str = "auto", n_jobs: Optional[int] = None,
-                 ndde_sigma: float = 0.5, ndde_k: int = 20, ndde_damping: float = 0.1,
-                 ndde_epsilon: float = 0.05, naive_radius: float = 0.64,
-                 tpdi_sigma: float = 0.05, max_conn: int = 1) -> None:
+                 ndde_sigma: Optional[float] = None, ndde_k: int = 20,
+                 ndde_damping: float = 0.1, ndde_epsilon: float = 0.05,
+                 naive_radius: float = 0.64, tpdi_sigma: Optional[float] = None,
+                 max_conn: int = 1, params: str = "calibrated",
+                 preprocess: Optional[str] = None) -> None:
         self.k = k
         self.tau = tau
+        self.params = params
+        self.preprocess = preprocess
         self.density = density
         self.distance = distance
         self.knn = knn
@@ -205,8 +226,19 @@ class FaceCluster(ParamsMixin):
         if self.knn not in _KNN_CHOICES:
             raise ValueError(f"FaceCluster(knn={self.knn!r}): expected one of {_KNN_CHOICES} "
                              "(only exact search is available; 'auto' selects it)")
+        if self.params not in ("calibrated", "paper"):
+            raise ValueError(f"FaceCluster(params={self.params!r}): expected 'calibrated' or "
+                             "'paper'")
         p = _core.ClusterParams()
+        p.mode = self.params
         values = {name: getattr(self, name) for name in _CORE_NAMES}
+        for name, paper_value in _PAPER_CONSTANTS.items():
+            if values[name] is None:
+                values[name] = paper_value  # kept only in paper mode
+        p.calib_tau = self.tau is None
+        p.calib_ndde_sigma = self.ndde_sigma is None
+        p.calib_tpdi_sigma = self.tpdi_sigma is None
+        values["preprocess"] = self.preprocess or "none"
         values["density"] = self.density
         values["distance"] = self.distance
         values["num_threads"] = resolve_n_jobs(self.n_jobs)
@@ -216,7 +248,7 @@ class FaceCluster(ParamsMixin):
             except TypeError:
                 raise TypeError(f"FaceCluster({name}={value!r}): expected "
                                 f"{type(getattr(p, name)).__name__}") from None
-            except ValueError as e:  # density/distance names
+            except ValueError as e:  # density/distance/preprocess names
                 raise ValueError(f"FaceCluster({name}={value!r}): {e}") from None
         try:
             p.validate()
@@ -253,6 +285,7 @@ class FaceCluster(ParamsMixin):
         self.knn_ids_ = r["knn_ids"]
         self.knn_dist_ = r["knn_dist"]
         self.timings_ = r["timings"]
+        self.calibration_ = r["calibration"]
         if r["tpdi"] is not None:
             self.tpdi_ = r["tpdi"]
         elif hasattr(self, "tpdi_"):

@@ -51,6 +51,21 @@ void bind_params(py::module_& m) {
     FC_PARAM(c, "calib_ndde_factor", calibration.ndde_factor, "calibrated NDDe sigma / scale (2)");
     FC_PARAM(c, "calib_growth_limit", calibration.growth_limit, "calibrated tau: chaining test (0.2)");
     FC_PARAM(c, "calib_tau_window", calibration.tau_window, "calibrated tau: window (0.02)");
+    FC_PARAM(c, "calib_tau", calibration.calibrate_tau,
+             "calibrated mode: derive tau (True) or keep `tau` (False)");
+    FC_PARAM(c, "calib_ndde_sigma", calibration.calibrate_ndde_sigma,
+             "calibrated mode: derive the NDDe sigma (True) or keep `ndde_sigma` (False)");
+    FC_PARAM(c, "calib_tpdi_sigma", calibration.calibrate_tpdi_sigma,
+             "calibrated mode: derive sigma_T (True) or keep `tpdi_sigma` (False)");
+    c.def_property(
+        "preprocess", [](const ClusterParams& p) { return preprocess_name(p.preprocess); },
+        [](ClusterParams& p, const std::string& v) {
+            const PreprocessParams parsed = parse_preprocess(v, to_string(p.mode));
+            p.preprocess.center = parsed.center;
+            p.preprocess.whiten = parsed.whiten;
+            p.preprocess.whiten_above = parsed.whiten_above;
+        },
+        "cluster_features: 'none' | 'center' | 'whiten' | 'auto' (whiten when anisotropic)");
     FC_PARAM(c, "center", preprocess.center, "cluster_features: subtract the mean face (False)");
     FC_PARAM(c, "whiten", preprocess.whiten, "cluster_features: PCA-whiten on the data (False)");
     FC_PARAM(c, "whiten_above", preprocess.whiten_above,

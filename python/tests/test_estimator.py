@@ -36,7 +36,8 @@ def test_init_defaults_match_get_params_and_issue():
     signature = inspect.signature(FaceCluster.__init__)
     defaults = {n: p.default for n, p in signature.parameters.items() if n != "self"}
     assert FaceCluster().get_params() == defaults
-    assert defaults["k"] == 80 and defaults["tau"] == 0.7 and defaults["knn"] == "auto"
+    assert defaults["k"] == 80 and defaults["tau"] is None and defaults["knn"] == "auto"
+    assert defaults["params"] == "calibrated" and defaults["preprocess"] is None
     assert defaults["density"] == "ndde_approx" and defaults["distance"] == "tpdi"
     assert defaults["n_jobs"] is None
 
@@ -127,13 +128,46 @@ def test_one_and_two_threads_give_identical_results(synth_small):
 @pytest.mark.parametrize("distance", ["tpdi", "raw"])
 def test_estimator_equals_stage_functions(synth_small, density, distance):
     X, _ = synth_small
-    model = FaceCluster(k=20, tau=0.6, density=density, distance=distance).fit(X)
+    model = FaceCluster(k=20, tau=0.6, density=density, distance=distance,
+                        params="paper").fit(X)
     ids, dists = facecluster.build_knn(X, k=20)
     rho = {"ndde_approx": facecluster.ndde_approx, "ndde_exact": facecluster.ndde_exact,
            "naive": facecluster.naive_density}[density](ids, dists)
     dist = facecluster.tpdi(ids, dists) if distance == "tpdi" else dists
     np.testing.assert_array_equal(model.density_, rho)
     np.testing.assert_array_equal(model.labels_, facecluster.dpc(ids, dist, rho, tau=0.6))
+
+
+def test_calibrated_by_default_like_the_cli(synth_small):
+    X, y = synth_small
+    model = FaceCluster(k=20).fit(X)
+    cal = model.calibration_
+    assert cal["mode"] == "calibrated"
+    # Not whitened by default: preprocess="auto" whitens this set (anisotropy 8.1) and scores
+    # 0.19 (docs/calibration.md, "Default").
+    assert facecluster.pairwise_fscore(y, model.labels_) > 0.9
+    assert 0.3 < cal["tau"] < 1.0 and cal["tpdi_sigma"] != 0.05
+    paper = FaceCluster(k=20, params="paper").fit(X)
+    assert paper.calibration_["mode"] == "paper"
+    assert (paper.calibration_["tau"], paper.calibration_["tpdi_sigma"]) == (0.7, 0.05)
+    # Given constants are kept, the rest still calibrated.
+    given = FaceCluster(k=20, tau=0.8).fit(X).calibration_
+    assert given["tau"] == 0.8 and given["tpdi_sigma"] == cal["tpdi_sigma"]
+    assert FaceCluster(k=20, tpdi_sigma=0.1).fit(X).calibration_["tpdi_sigma"] == 0.1
+
+
+def test_params_and_preprocess_choices(synth_small):
+    X, _ = synth_small
+    with pytest.raises(ValueError, match="params='tuned'"):
+        FaceCluster(params="tuned").fit(X)
+    with pytest.raises(ValueError, match="preprocess='pca'.*expected none, center"):
+        FaceCluster(preprocess="pca").fit(X)
+    centred = FaceCluster(k=20, preprocess="center").fit(X)
+    assert centred.labels_.shape == (X.shape[0],)
+    p = facecluster._core.ClusterParams()
+    for name in ("none", "center", "whiten", "auto"):
+        p.preprocess = name
+        assert p.preprocess == name
 
 
 def test_precomputed_graph_forms(synth_small, tmp_path):

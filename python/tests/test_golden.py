@@ -59,7 +59,7 @@ def test_stage_functions_reproduce_every_reference_partition(case):
 def test_estimator_on_reference_graph_reproduces_every_partition(case):
     ids, dists = load_graph(case)
     for density, distance, tau in PREDS:
-        model = facecluster.FaceCluster(k=ids.shape[1], tau=float(tau),
+        model = facecluster.FaceCluster(k=ids.shape[1], tau=float(tau), params="paper",
                                         density=DENSITY[density], distance=distance)
         labels = model.fit_predict(None, knn_graph=case_file(case, "knn.npz"))
         assert same_partition(labels, reference(case, density, distance, tau)), \
@@ -111,5 +111,5 @@ def test_features_reproduce_reference_partitions(case):
     X = facecluster.load_features(case_file(case, "features.f32"), dim=d)
     k = load_graph(case)[0].shape[1]
     for tau in ("0.5", "0.7"):
-        labels = facecluster.FaceCluster(k=k, tau=float(tau)).fit_predict(X)
+        labels = facecluster.FaceCluster(k=k, tau=float(tau), params="paper").fit_predict(X)
         assert same_partition(labels, reference(case, "approx", "tpdi", tau)), (case, tau)

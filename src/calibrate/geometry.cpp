@@ -85,7 +85,7 @@ void add_warnings(GeometryReport& r) {
     if (r.anisotropy > kAnisotropic)
         r.warnings.push_back("one direction carries " + fmt(r.anisotropy) +
                              "x the mean variance (pose/lighting nuisance?): use --preprocess "
-                             "whiten (auto does it with --params calibrated)");
+                             "whiten (or auto), and check the result");
     if (r.separation < kMinSeparation)
         r.warnings.push_back("near and far neighbour distances barely separate (eta " +
                              fmt(r.separation) + "): expect unreliable clusters");

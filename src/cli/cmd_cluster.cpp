@@ -34,16 +34,12 @@ struct ClusterCommand {
     /// with --knn, the features L2-normalised for the model alone.
     std::optional<FeatureMatrix> unit_features;
     bool graph_from_features = false;  ///< the geometry diagnostics read unit_features only then
-    std::string preprocess;  ///< --preprocess; empty = the mode's default
+    std::string preprocess;  ///< --preprocess; empty = none
     CLI::Option* preprocess_option = nullptr;
     PreprocessReport preprocessed;
 
     void execute();
 };
-
-/// --preprocess auto whitens above this anisotropy (docs/calibration.md: the synthetic
-/// anisotropic set measures 32, ArcFace-like sets 3, the LFW FaceNet subset 5.6).
-constexpr double kAutoWhitenAbove = 8.0;
 
 struct TauRow {
     double tau;
@@ -52,16 +48,6 @@ struct TauRow {
     bool has_metrics = false;
     ClusteringMetrics metrics;
 };
-
-// --preprocess as params; the default depends on --params (none for paper, auto calibrated).
-PreprocessParams preprocess_params(const std::string& option, const std::string& mode) {
-    const std::string choice = option.empty() ? (mode == "calibrated" ? "auto" : "none") : option;
-    PreprocessParams p;
-    p.center = choice == "center";
-    p.whiten = choice == "whiten";
-    if (choice == "auto") p.whiten_above = kAutoWhitenAbove;
-    return p;
-}
 
 KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_features) {
     if (!c.knn_path.empty()) {
@@ -74,7 +60,7 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     const FeatureMatrix raw =
         stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
     *n_features = raw.rows;
-    PreprocessParams pp = preprocess_params(c.preprocess, c.method.mode);
+    PreprocessParams pp = parse_preprocess(c.preprocess, c.method.mode);
     pp.num_threads = c.run.threads;
     const FeatureMatrix x = stages.run(
         "normalize", [&] { return preprocess_features(raw, pp, c.input.features, &c.preprocessed); });
@@ -235,7 +221,8 @@ void ClusterCommand::execute() {
         std::cout << "faces " << graph.n << ", k " << result.graph.k << ", density "
                   << to_string(params.density) << ", distance " << to_string(params.distance) << "\n";
         if (knn_built) std::cout << describe(*knn_built, knn_built->graph.k) << "\n";
-        if (params.mode == ParamMode::kCalibrated) std::cout << describe(result.calibration) << "\n";
+        if (result.calibration.mode == ParamMode::kCalibrated)
+            std::cout << describe(result.calibration) << "\n";
         if (preprocessed.centred)
             std::cout << "preprocess: " << (preprocessed.whitened ? "whitened" : "centred")
                       << (preprocessed.anisotropy > 0
@@ -255,7 +242,8 @@ void ClusterCommand::execute() {
         j["params"] = params_json(*this, params, taus);
         j["blas"] = knn_path.empty() ? blas_description() : "not used (precomputed graph)";
         if (knn_built) j["knn"] = to_json(*knn_built, knn_method.params);
-        if (params.mode == ParamMode::kCalibrated) j["calibration"] = to_json(result.calibration);
+        if (result.calibration.mode == ParamMode::kCalibrated)
+            j["calibration"] = to_json(result.calibration);
         j["selected_tau"] = rows[chosen].tau;
         j["geometry"] = to_json(geometry);
         j["quality"] = to_json(quality);
@@ -307,7 +295,7 @@ void add_cluster_command(CLI::App& app) {
                         "With --features, before L2 normalisation: none | center (subtract the "
                         "mean face) | whiten (PCA-whiten on the data itself) | auto (whiten only "
                         "when one direction carries over 8x the mean variance). Default: none "
-                        "with --params paper, auto with --params calibrated")
+                        "(whitening can also hurt: docs/calibration.md)")
             ->check(CLI::IsMember({"none", "center", "whiten", "auto"}));
     add_knn_method_options(cmd, c.knn_method);
     add_run_options(cmd, c.run);

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/calibration_output.h"
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "facecluster/compare.h"
@@ -26,8 +27,13 @@ struct CompareCommand {
     CompareParams params;
     std::string knn_path, labels_path, report, summary;
     std::string tau = "0.7", eps, aro_threshold = "1", methods;
+    std::string mode = "calibrated";  ///< --params, as cluster's
+    std::string preprocess;           ///< --preprocess; empty = none
     bool cw_unweighted = false;
     CLI::Option* k_option = nullptr;
+    CLI::Option* tau_option = nullptr;  ///< given taus and sigmas are kept when calibrated
+    CLI::Option* ndde_sigma_option = nullptr;
+    CLI::Option* tpdi_sigma_option = nullptr;
 
     void execute();
 };
@@ -82,6 +88,8 @@ void print_table(const CompareResult& r) {
         "R_sz1 / R_sp1: pairwise recall on the smallest / sparsest fifth of identities "
         "(paper sz-5 / sp-5)\n");
     for (const auto& n : r.notes) std::printf("note: %s\n", n.c_str());
+    if (r.calibration.mode == ParamMode::kCalibrated)
+        std::printf("M1-M4 %s\n", describe(r.calibration).c_str());
     std::fflush(stdout);
 }
 
@@ -106,24 +114,35 @@ nlohmann::json result_json(const CompareCommand& c, const CompareResult& r,
     j["n"] = r.graph.n;
     j["k"] = r.graph.k;
     const CompareParams& p = c.params;
-    j["params"] = {{"k", r.graph.k},
-                   {"tau", p.taus},
-                   {"eps", p.eps},
-                   {"aro_threshold", p.aro_thresholds},
-                   {"select_by", p.select_by},
-                   {"ndde", {{"sigma", p.method.ndde.sigma}, {"k", p.method.ndde.k}}},
-                   {"naive_radius", p.method.naive.radius},
-                   {"tpdi_sigma", p.method.tpdi.sigma},
-                   {"max_conn", p.method.dpc.max_conn},
-                   {"dbscan", {{"eps", p.dbscan.eps}, {"min_samples", p.dbscan.min_samples}}},
-                   {"cw", {{"threshold", p.cw.threshold}, {"weighted", p.cw.weighted},
-                           {"iterations", p.cw.iterations}, {"seed", p.cw.seed}}},
-                   {"aro_k", p.aro.k},
-                   {"hac_cut", p.hac.cut},
-                   {"infomap", {{"trials", p.infomap.trials}, {"seed", p.infomap.seed}}},
-                   {"kmeans", {{"k", p.kmeans.n_clusters}, {"niter", p.kmeans.niter},
-                               {"seed", p.kmeans.seed}}},
-                   {"threads", p.num_threads}};
+    // The constants M1-M4 used (calibrated ones replace the options' in that mode).
+    const CalibrationReport& used = r.calibration;
+    const bool tau_from_data =
+        used.mode == ParamMode::kCalibrated && p.method.calibration.calibrate_tau;
+    j["params"] = {
+        {"k", r.graph.k},
+        {"tau", tau_from_data ? std::vector<double>{used.tau} : p.taus},
+        {"eps", p.eps},
+        {"aro_threshold", p.aro_thresholds},
+        {"select_by", p.select_by},
+        {"ndde", {{"sigma", used.ndde_sigma}, {"k", p.method.ndde.k}}},
+        {"naive_radius", p.method.naive.radius},
+        {"tpdi_sigma", used.tpdi_sigma},
+        {"max_conn", p.method.dpc.max_conn},
+        {"dbscan", {{"eps", p.dbscan.eps}, {"min_samples", p.dbscan.min_samples}}},
+        {"cw",
+         {{"threshold", p.cw.threshold},
+          {"weighted", p.cw.weighted},
+          {"iterations", p.cw.iterations},
+          {"seed", p.cw.seed}}},
+        {"aro_k", p.aro.k},
+        {"hac_cut", p.hac.cut},
+        {"infomap", {{"trials", p.infomap.trials}, {"seed", p.infomap.seed}}},
+        {"kmeans",
+         {{"k", p.kmeans.n_clusters}, {"niter", p.kmeans.niter}, {"seed", p.kmeans.seed}}},
+        {"threads", p.num_threads}};
+    j["params"]["mode"] = to_string(p.method.mode);
+    j["params"]["preprocess"] = c.preprocess.empty() ? "default" : c.preprocess;
+    j["calibration"] = to_json(r.calibration);  // the constants M1-M4 and Infomap used
     j["select_by"] = p.select_by;
     nlohmann::json methods = nlohmann::json::array();
     for (const auto& m : r.methods) {
@@ -156,6 +175,13 @@ void CompareCommand::execute() {
     params.methods = split_list(methods);
     params.cw.weighted = !cw_unweighted;
     params.num_threads = run.threads;
+    params.method.mode = parse_param_mode(mode);
+    const bool calibrated = params.method.mode == ParamMode::kCalibrated;
+    params.method.calibration.calibrate_tau = calibrated && tau_option->count() == 0;
+    params.method.calibration.calibrate_ndde_sigma = ndde_sigma_option->count() == 0;
+    params.method.calibration.calibrate_tpdi_sigma = tpdi_sigma_option->count() == 0;
+    PreprocessParams pp = parse_preprocess(preprocess, mode);
+    pp.num_threads = run.threads;
     params.validate();
     for (const auto* path : {&report, &summary})
         if (!path->empty()) check_writable(*path);
@@ -170,7 +196,7 @@ void CompareCommand::execute() {
     if (!input.features.empty()) {
         const FeatureMatrix raw =
             stages.run("load_features", [&] { return load_features(input.features, input.dim); });
-        x = stages.run("normalize", [&] { return l2_normalize(raw, input.features); });
+        x = stages.run("normalize", [&] { return preprocess_features(raw, pp, input.features); });
     }
     KnnGraph graph;
     if (!knn_path.empty()) {
@@ -253,9 +279,21 @@ void add_compare_command(CLI::App& app) {
     c.k_option = cmd->add_option("--k", c.params.method.knn.k,
                                  "Neighbours per face (with --knn: defaults to the graph's k)")
                      ->capture_default_str();
-    cmd->add_option("--tau", c.tau,
-                    "DPC threshold(s) for M1-M4 and Infomap's TPDi cut: 0.7, 0.5,0.7 or 0.5:0.8:4")
-        ->capture_default_str();
+    c.tau_option = cmd->add_option("--tau", c.tau,
+                                   "DPC threshold(s) for M1-M4 and Infomap's TPDi cut: 0.7, "
+                                   "0.5,0.7 or 0.5:0.8:4 (with --params calibrated: from the "
+                                   "data unless given)")
+                       ->capture_default_str();
+    cmd->add_option("--params", c.mode,
+                    "Constants of M1-M4, as for cluster: paper (sigma 0.5, sigma_T 0.05, tau 0.7) "
+                    "or calibrated (derived from this graph, no labels; docs/calibration.md). "
+                    "Sigmas and taus given explicitly are kept")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"paper", "calibrated"}));
+    cmd->add_option("--preprocess", c.preprocess,
+                    "With --features, before L2 normalisation, as for cluster: none | center | "
+                    "whiten | auto. Default: none")
+        ->check(CLI::IsMember({"none", "center", "whiten", "auto"}));
     cmd->add_option("--eps", c.eps,
                     "Distance cut(s) on 1 - cos swept for kNN-DBSCAN (eps), Chinese whispers and "
                     "HAC (default: 0.25, 0.4 and 0.5 respectively)");
@@ -266,15 +304,17 @@ void add_compare_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--report", c.report, "Write a self-contained HTML report here");
     cmd->add_option("--summary", c.summary, "JSON summary: every method, sweep, bin and stage");
-    cmd->add_option("--ndde-sigma", c.params.method.ndde.sigma, "NDDe kernel bandwidth sigma")
-        ->capture_default_str();
+    c.ndde_sigma_option =
+        cmd->add_option("--ndde-sigma", c.params.method.ndde.sigma, "NDDe kernel bandwidth sigma")
+            ->capture_default_str();
     cmd->add_option("--ndde-k", c.params.method.ndde.k, "Neighbours used by NDDe")
         ->capture_default_str();
     cmd->add_option("--naive-radius", c.params.method.naive.radius,
                     "Naive density (M1, M3): count distances below this")
         ->capture_default_str();
-    cmd->add_option("--tpdi-sigma", c.params.method.tpdi.sigma, "TPDi kernel bandwidth sigma_T")
-        ->capture_default_str();
+    c.tpdi_sigma_option =
+        cmd->add_option("--tpdi-sigma", c.params.method.tpdi.sigma, "TPDi kernel bandwidth sigma_T")
+            ->capture_default_str();
     add_baseline_options(cmd, c);
     add_run_options(cmd, c.run);
     cmd->callback([state] { state->execute(); });

@@ -27,7 +27,7 @@ struct MethodOptions {
     std::string density = "ndde_approx";
     std::string distance = "tpdi";
     std::string tau = "0.7";
-    std::string mode = "paper";       ///< --params: paper | calibrated
+    std::string mode = "calibrated";  ///< --params: paper | calibrated (docs/calibration.md)
     CLI::Option* k_option = nullptr;  ///< to tell whether --k was given
     CLI::Option* tau_option = nullptr;          ///< given taus are kept in calibrated mode
     CLI::Option* ndde_sigma_option = nullptr;   ///< as are given sigmas

@@ -269,6 +269,26 @@ private:
     double t_naive_ = 0, t_ndde_ = 0, t_tpdi_ = 0;
 };
 
+// The constants of M1-M4 and Infomap: the params' own, or (mode kCalibrated) the sigmas and,
+// unless calibration keeps it, the single tau that cluster_graph derives from this graph.
+CompareParams with_constants(const KnnGraph& sorted, const CompareParams& params,
+                             StageRecorder* stages, CalibrationReport& report) {
+    CompareParams p = params;
+    report.mode = params.method.mode;
+    if (params.method.mode == ParamMode::kCalibrated) {
+        ClusterParams cp = params.method;
+        cp.num_threads = params.num_threads;
+        report = staged(stages, "calibrate", [&] { return cluster_graph(sorted, cp).calibration; });
+        p.method.ndde.sigma = report.ndde_sigma;
+        p.method.tpdi.sigma = report.tpdi_sigma;
+        if (params.method.calibration.calibrate_tau) p.taus = {report.tau};
+    }
+    report.ndde_sigma = p.method.ndde.sigma;
+    report.tpdi_sigma = p.method.tpdi.sigma;
+    report.tau = p.taus.front();
+    return p;
+}
+
 }  // namespace
 
 CompareResult compare_methods(const KnnGraph& graph, const FeatureMatrix* features,
@@ -290,7 +310,8 @@ CompareResult compare_methods(const KnnGraph& graph, const FeatureMatrix* featur
     bp.num_threads = params.num_threads;
     out.plan = make_hard_bin_plan(gt, features, bp);
 
-    Runner runner(out.graph, features, gt, params, stages);
+    const CompareParams used = with_constants(out.graph, params, stages, out.calibration);
+    Runner runner(out.graph, features, gt, used, stages);
     for (const std::string& key : compare_method_keys()) {
         const bool wanted =
             params.methods.empty() ||

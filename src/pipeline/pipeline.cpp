@@ -113,11 +113,12 @@ ClusterParams calibrate_sigmas_for(const ClusterParams& params, StageRecorder* s
     sig = timed(stages, "calib_sigmas", [&] { return calibrate_sigmas(r.graph, p.calibration); });
     p = with_sigmas(p, sig.initial_scale, p.calibration.first_pass_factor);
     if (!p.calibration.refine_scale) return p;
+    // The first pass links at its own calibrated tau even when the final tau is given, so
+    // that the sigmas do not depend on it.
     const double refined = timed(stages, "calib_pass1", [&] {
         run_core(p, nullptr, r);
-        TauCalibration fit;
-        return refine_scale(r.graph, link_dpc_parents(r.parents, chosen_tau(r.parents, p, &fit)),
-                            p.calibration);
+        const TauCalibration fit = calibrate_tau(r.parents, p.calibration);
+        return refine_scale(r.graph, link_dpc_parents(r.parents, fit.tau), p.calibration);
     });
     if (!std::isnan(refined)) sig.scale = refined;
     return with_sigmas(p, sig.scale, p.calibration.tpdi_factor);
@@ -134,16 +135,19 @@ ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
                               "; lower --k or rebuild the graph");
     ClusterResult r;
     r.graph = sort_knn_rows(truncate_knn(graph, params.knn.k));
-    r.calibration.mode = params.mode;
+    // Without a neighbour per face (k = 1) there is no distance to calibrate from: the
+    // params' own constants are used, and reported as such.
+    const bool calibrate = params.mode == ParamMode::kCalibrated && r.graph.k >= 2;
+    r.calibration.mode = calibrate ? ParamMode::kCalibrated : ParamMode::kPaper;
     ClusterParams p = params;
-    if (params.mode == ParamMode::kCalibrated) p = calibrate_sigmas_for(params, stages, r);
+    if (calibrate) p = calibrate_sigmas_for(params, stages, r);
     run_core(p, stages, r);
     r.calibration.ndde_sigma = p.ndde.sigma;
     r.calibration.tpdi_sigma = p.tpdi.sigma;
     r.calibration.sigmas.ndde_sigma = p.ndde.sigma;
     r.calibration.sigmas.tpdi_sigma = p.tpdi.sigma;
     r.calibration.tau = p.dpc.tau;
-    if (params.mode == ParamMode::kCalibrated)  // paper mode: no extra stage in the summary
+    if (calibrate)  // paper mode: no extra stage in the summary
         r.calibration.tau = timed(stages, "calib_tau", [&] {
             return chosen_tau(r.parents, p, &r.calibration.tau_fit);
         });

@@ -99,14 +99,23 @@ DpcParents ten_clusters(float chain) {
 }
 
 TEST(CalibrateTau, StopsJustBeforeClustersChainTogether) {
-    const CalibrationParams cp;  // window 0.02, grid 0.3 + 0.005 s
+    const CalibrationParams cp;  // window 0.02, grid 0.3 + 0.001 s
     const TauCalibration t = calibrate_tau(ten_clusters(0.8f), cp);
-    // First grid tau whose window reaches past 0.8 is 0.785.
-    EXPECT_NEAR(t.tau, 0.785, 1e-9);
+    // First grid tau whose window reaches past 0.8 (0.8f is a little above 0.8) is 0.781.
+    EXPECT_NEAR(t.tau, 0.781, 1e-9);
     EXPECT_DOUBLE_EQ(t.expected_size, 10.0);
     EXPECT_GT(t.growth, 2.0);  // log(100 / 10)
     EXPECT_EQ(t.n_candidates, 99);
     EXPECT_NEAR(t.linked_fraction, 90.0 / 99, 1e-12);
+}
+
+TEST(CalibrateTau, GridResolvesTheChainingDistanceToOneStep) {
+    // Chains at 0.9123: the first grid tau whose window reaches past it is 0.893 on the
+    // default 0.001 grid (0.895 on a 0.005 grid).
+    EXPECT_NEAR(calibrate_tau(ten_clusters(0.9123f)).tau, 0.893, 1e-9);
+    CalibrationParams coarse;
+    coarse.tau_step = 0.005;
+    EXPECT_NEAR(calibrate_tau(ten_clusters(0.9123f), coarse).tau, 0.895, 1e-9);
 }
 
 TEST(CalibrateTau, FollowsTheChainingDistance) {

@@ -63,5 +63,31 @@ TEST(CalibratedPipeline, GivenValuesAreKept) {
     EXPECT_EQ(r.labels, link_dpc_parents(r.parents, 0.6));
 }
 
+TEST(CalibratedPipeline, AGivenTauLeavesTheCalibratedSigmasAlone) {
+    const KnnGraph g = lfw_graph();
+    ClusterParams p = calibrated(0);
+    p.calibration.calibrate_tau = false;
+    p.dpc.tau = 0.5;
+    const ClusterResult given = cluster_graph(g, p);
+    const ClusterResult all = cluster_graph(g, calibrated(0));
+    EXPECT_DOUBLE_EQ(given.calibration.tau, 0.5);
+    EXPECT_EQ(given.calibration.sigmas.scale, all.calibration.sigmas.scale);
+    EXPECT_EQ(given.calibration.tpdi_sigma, all.calibration.tpdi_sigma);
+}
+
+TEST(CalibratedPipeline, WithoutNeighboursTheGivenConstantsAreUsed) {
+    // Two faces, k = 1 (each face only itself): nothing to calibrate from.
+    const KnnGraph g = KnnGraph::from_vectors(2, 1, {0, 1}, {0.0f, 0.0f});
+    const ClusterResult r = cluster_graph(g, [] {
+        ClusterParams p = calibrated(1);
+        p.knn.k = 1;
+        return p;
+    }());
+    EXPECT_EQ(r.calibration.mode, ParamMode::kPaper);
+    EXPECT_DOUBLE_EQ(r.calibration.tau, 0.7);
+    EXPECT_DOUBLE_EQ(r.calibration.tpdi_sigma, 0.05);
+    EXPECT_EQ(r.labels, (Labels{0, 1}));
+}
+
 }  // namespace
 }  // namespace fc

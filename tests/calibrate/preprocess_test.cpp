@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #include "facecluster/error.h"
 #include "facecluster/knn/graph.h"
@@ -89,6 +90,17 @@ TEST(Preprocess, DoesNotDependOnThreads) {
     const FeatureMatrix a = preprocess_features(d.features, one);
     const FeatureMatrix b = preprocess_features(d.features, two);
     EXPECT_EQ(std::memcmp(a.data, b.data, size_t(a.rows * a.cols) * sizeof(float)), 0);
+}
+
+TEST(ParsePreprocess, NamesRoundTripAndTheDefaultIsNoneInBothModes) {
+    for (const std::string name : {"none", "center", "whiten", "auto"})
+        EXPECT_EQ(preprocess_name(parse_preprocess(name, "calibrated")), name);
+    EXPECT_DOUBLE_EQ(parse_preprocess("auto", "paper").whiten_above, kAutoWhitenAbove);
+    for (const std::string mode : {"paper", "calibrated"})
+        EXPECT_FALSE(parse_preprocess("", mode).active()) << mode;
+    testing::expect_contains(
+        testing::error_of<InvalidArgument>([] { parse_preprocess("pca", "paper"); }),
+        {"'pca'", "none, center, whiten or auto"});
 }
 
 TEST(Preprocess, ErrorPaths) {

@@ -338,8 +338,8 @@ TEST_F(BadInputTest, OutputDirectoryMissingFailsBeforeAnyWork) {
     ASSERT_FALSE(std::filesystem::exists("/nonexistent_dir"));
     // The features are bad too: the output check must come first, before anything is read.
     const std::string bad_features = features_with_row("nan.npy", 5, std::nanf(""));
-    const auto r = run_cli({"cluster", "--features", bad_features, "--k", "8", "--output",
-                            "/nonexistent_dir/out.txt", "--summary", out("run.json")});
+    const auto r = run_cli({"cluster", "--params", "paper", "--features", bad_features, "--k", "8",
+                            "--output", "/nonexistent_dir/out.txt", "--summary", out("run.json")});
     expect_rejected(r, 3, {"/nonexistent_dir/out.txt", "does not exist"});
     EXPECT_EQ(r.err.find("row 5"), std::string::npos) << "features were read first: " << r.err;
     EXPECT_FALSE(std::filesystem::exists("/nonexistent_dir"));
@@ -359,8 +359,8 @@ TEST_F(BadInputTest, SummaryInANonWritableLocation) {
     // A regular file in place of the summary's directory: unwritable even for root.
     testing::write_bytes(in("plain_file"), "x");
     const std::string summary = in("plain_file") + "/run.json";
-    const auto r = run_cli({"cluster", "--knn", kTinyKnn, "--k", "8", "--output", out("pred.txt"),
-                            "--summary", summary});
+    const auto r = run_cli({"cluster", "--params", "paper", "--knn", kTinyKnn, "--k", "8",
+                            "--output", out("pred.txt"), "--summary", summary});
     expect_rejected(r, 3, {summary, "not a directory"});
 
     // A read-only directory; root ignores permission bits, so only checked for other users.
@@ -368,8 +368,8 @@ TEST_F(BadInputTest, SummaryInANonWritableLocation) {
         const std::string locked = in("locked");
         std::filesystem::create_directory(locked);
         ::chmod(locked.c_str(), 0555);
-        const auto r2 = run_cli({"cluster", "--knn", kTinyKnn, "--k", "8", "--output",
-                                 out("pred.txt"), "--summary", locked + "/run.json"});
+        const auto r2 = run_cli({"cluster", "--params", "paper", "--knn", kTinyKnn, "--k", "8",
+                                 "--output", out("pred.txt"), "--summary", locked + "/run.json"});
         ::chmod(locked.c_str(), 0755);
         expect_rejected(r2, 3, {locked + "/run.json", "not writable"});
         EXPECT_TRUE(testing::list_dir(locked).empty());
@@ -378,7 +378,8 @@ TEST_F(BadInputTest, SummaryInANonWritableLocation) {
 
 TEST_F(BadInputTest, OutputPathIsADirectory) {
     std::filesystem::create_directory(in("dir.txt"));
-    const auto r = run_cli({"cluster", "--knn", kTinyKnn, "--k", "8", "--output", in("dir.txt")});
+    const auto r = run_cli(
+        {"cluster", "--params", "paper", "--knn", kTinyKnn, "--k", "8", "--output", in("dir.txt")});
     expect_rejected(r, 3, {in("dir.txt"), "is a directory"});
 }
 

@@ -39,13 +39,20 @@ TEST_F(CalibrationCliTest, CalibratedRunReportsItsConstantsGeometryAndQuality) {
     EXPECT_LE(s["quality"]["stability_ari"].get<double>(), 1.0);
 }
 
-TEST_F(CalibrationCliTest, PaperModeStaysTheDefaultAndAGivenTauIsKept) {
+TEST_F(CalibrationCliTest, CalibratedIsTheDefaultPaperIsPinnedAndAGivenTauIsKept) {
+    const auto dflt = run_cli({"cluster", "--knn", golden_path("lfw_subset_k80", "knn.npz"),
+                               "--summary", out("default.json"), "--quiet"});
+    ASSERT_EQ(dflt.code, 0) << dflt;
+    const nlohmann::json d = read_summary(out("default.json"));
+    EXPECT_EQ(d["params"]["mode"], "calibrated");
+    EXPECT_TRUE(d.contains("calibration"));
     const auto paper = run_cli({"cluster", "--knn", golden_path("lfw_subset_k80", "knn.npz"),
-                                "--summary", out("paper.json"), "--quiet"});
+                                "--params", "paper", "--summary", out("paper.json"), "--quiet"});
     ASSERT_EQ(paper.code, 0) << paper;
     const nlohmann::json p = read_summary(out("paper.json"));
     EXPECT_EQ(p["params"]["mode"], "paper");
     EXPECT_FALSE(p.contains("calibration"));
+    EXPECT_DOUBLE_EQ(p["params"]["tpdi_sigma"].get<double>(), 0.05);
     EXPECT_TRUE(p.contains("geometry"));
     const auto given =
         run_cli({"cluster", "--knn", golden_path("lfw_subset_k80", "knn.npz"), "--params",

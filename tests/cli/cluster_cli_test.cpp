@@ -32,16 +32,24 @@ nlohmann::json read_json(const std::string& path) {
 
 /// Arguments clustering golden case `name` from its precomputed graph.
 std::vector<std::string> golden_knn_args(const std::string& name) {
-    return {"cluster",      "--knn",    golden_path(name, "knn.npz"),   "--k",
-            golden_k(name), "--labels", golden_path(name, "labels.txt")};
+    return {"cluster",
+            "--params",
+            "paper",
+            "--knn",
+            golden_path(name, "knn.npz"),
+            "--k",
+            golden_k(name),
+            "--labels",
+            golden_path(name, "labels.txt")};
 }
 
 using ClusterCliTest = CliTest;
 
 TEST_F(ClusterCliTest, FeaturesInOneLabelPerFaceOutAndSummary) {
-    const auto r = run_cli({"cluster", "--features", golden_path("tiny17", "features.f32"), "--dim",
-                            "8", "--k", "8", "--labels", golden_path("tiny17", "labels.txt"),
-                            "--output", out("out.txt"), "--summary", out("run.json")});
+    const auto r = run_cli({"cluster", "--params", "paper", "--features",
+                            golden_path("tiny17", "features.f32"), "--dim", "8", "--k", "8",
+                            "--labels", golden_path("tiny17", "labels.txt"), "--output",
+                            out("out.txt"), "--summary", out("run.json")});
     ASSERT_EQ(r.code, 0) << r;
     EXPECT_TRUE(r.err.empty()) << r;
     EXPECT_EQ(testing::count_lines(out("out.txt")), 17);
@@ -169,8 +177,9 @@ TEST_F(ClusterCliTest, TauRangeIsTheSameSweepAsTheList) {
 
 TEST_F(ClusterCliTest, WithoutGroundTruthTheFirstTauIsWritten) {
     const std::string name = "tiny17";
-    const auto r = run_cli({"cluster", "--knn", golden_path(name, "knn.npz"), "--k", "8", "--tau",
-                            "0.7,0.5", "--output", out("pred.txt"), "--summary", out("run.json")});
+    const auto r =
+        run_cli({"cluster", "--params", "paper", "--knn", golden_path(name, "knn.npz"), "--k", "8",
+                 "--tau", "0.7,0.5", "--output", out("pred.txt"), "--summary", out("run.json")});
     ASSERT_EQ(r.code, 0) << r;
     const nlohmann::json s = read_json(out("run.json"));
     EXPECT_DOUBLE_EQ(s["selected_tau"].get<double>(), 0.7);
@@ -198,11 +207,11 @@ TEST_F(ClusterCliTest, SelectByBcubedPicksTheBestBcubedTau) {
 TEST_F(ClusterCliTest, SavedKnnGraphClustersTheSameAsFeatures) {
     const std::string name = "tiny17";
     const auto a =
-        run_cli({"cluster", "--features", golden_path(name, "features.f32"), "--dim", "8", "--k",
-                 "8", "--save-knn", out("g.fcknn"), "--output", out("a.txt")});
+        run_cli({"cluster", "--params", "paper", "--features", golden_path(name, "features.f32"),
+                 "--dim", "8", "--k", "8", "--save-knn", out("g.fcknn"), "--output", out("a.txt")});
     ASSERT_EQ(a.code, 0) << a;
-    const auto b =
-        run_cli({"cluster", "--knn", out("g.fcknn"), "--k", "8", "--output", out("b.txt")});
+    const auto b = run_cli({"cluster", "--params", "paper", "--knn", out("g.fcknn"), "--k", "8",
+                            "--output", out("b.txt")});
     ASSERT_EQ(b.code, 0) << b;
     EXPECT_EQ(testing::read_bytes(out("a.txt")), testing::read_bytes(out("b.txt")));
 }
@@ -233,8 +242,9 @@ namespace {
 
 TEST_F(ClusterCliTest, KDefaultsToThePrecomputedGraphsK) {
     // Without --k, a precomputed graph is used whole (k = 8 here), not the default 80.
-    const auto r = testing::run_cli({"cluster", "--knn", testing::golden_path("tiny17", "knn.npz"),
-                                     "--output", out("p.txt"), "--summary", out("s.json")});
+    const auto r = testing::run_cli({"cluster", "--params", "paper", "--knn",
+                                     testing::golden_path("tiny17", "knn.npz"), "--output",
+                                     out("p.txt"), "--summary", out("s.json")});
     ASSERT_EQ(r.code, 0) << r;
     EXPECT_EQ(read_json(out("s.json"))["params"]["k"], 8);
     EXPECT_TRUE(testing::same_partition(
@@ -243,8 +253,9 @@ TEST_F(ClusterCliTest, KDefaultsToThePrecomputedGraphsK) {
 }
 
 TEST_F(ClusterCliTest, SaveKnnWithPrecomputedGraphIsRejected) {
-    const auto r = testing::run_cli({"cluster", "--knn", testing::golden_path("tiny17", "knn.npz"),
-                                     "--save-knn", out("g.fcknn"), "--output", out("p.txt")});
+    const auto r = testing::run_cli({"cluster", "--params", "paper", "--knn",
+                                     testing::golden_path("tiny17", "knn.npz"), "--save-knn",
+                                     out("g.fcknn"), "--output", out("p.txt")});
     EXPECT_EQ(r.code, 2);
     testing::expect_contains(r.err, {"--save-knn", "convert"});
     EXPECT_TRUE(testing::list_dir(out_).empty());

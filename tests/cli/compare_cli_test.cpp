@@ -39,6 +39,8 @@ nlohmann::json read_json(const std::string& path) {
 std::vector<std::string> lfw_args() {
     const std::string c = "lfw_subset_k80";
     return {"compare",
+            "--params",
+            "paper",
             "--features",
             golden_path(c, "features.f32"),
             "--dim",
@@ -59,9 +61,10 @@ using CompareCliTest = CliTest;
 
 TEST_F(CompareCliTest, EveryMethodOnTheTinyCase) {
     const std::string c = "tiny17";
-    const auto r = run_cli({"compare", "--features", golden_path(c, "features.f32"), "--dim", "8",
-                            "--k", "8", "--labels", golden_path(c, "labels.txt"), "--summary",
-                            out("s.json"), "--report", out("r.html")});
+    const auto r =
+        run_cli({"compare", "--params", "paper", "--features", golden_path(c, "features.f32"),
+                 "--dim", "8", "--k", "8", "--labels", golden_path(c, "labels.txt"), "--summary",
+                 out("s.json"), "--report", out("r.html")});
     ASSERT_EQ(r.code, 0) << r;
     expect_contains(r.out, {"faces 17", "pair_F", "bc_F", "NMI", "time_s", "R_sz1", "R_sp1",
                             "M4 NDDe+TPDi (ours)", "M3 naive+TPDi", "M2 NDDe+raw",
@@ -88,9 +91,10 @@ TEST_F(CompareCliTest, AblationRowsReproduceTheReferencePartitions) {
         {"m4", "approx_tpdi"}, {"m3", "naive_tpdi"}, {"m2", "approx_raw"}, {"m1", "naive_raw"}};
     for (const std::string c : {"synth3k_d64", "lfw_subset_k80"}) {
         SCOPED_TRACE(c);
-        const auto r = run_cli({"compare", "--knn", golden_path(c, "knn.npz"), "--labels",
-                                golden_path(c, "labels.txt"), "--tau", "0.5:0.8:4", "--methods",
-                                "m1,m2,m3,m4", "--summary", out(c + ".json"), "--quiet"});
+        const auto r =
+            run_cli({"compare", "--params", "paper", "--knn", golden_path(c, "knn.npz"), "--labels",
+                     golden_path(c, "labels.txt"), "--tau", "0.5:0.8:4", "--methods", "m1,m2,m3,m4",
+                     "--summary", out(c + ".json"), "--quiet"});
         ASSERT_EQ(r.code, 0) << r;
         const nlohmann::json s = read_json(out(c + ".json"));
         const nlohmann::json golden = golden_metrics(c);
@@ -137,10 +141,46 @@ TEST_F(CompareCliTest, SweepsPickTheBestSettingAndSaySo) {
     EXPECT_EQ(method(s, "hac")["parameter"], "cut");
 }
 
+TEST_F(CompareCliTest, CalibratedByDefaultLikeCluster) {
+    const std::string c = "lfw_subset_k80";
+    const auto r =
+        run_cli({"compare", "--knn", golden_path(c, "knn.npz"), "--labels",
+                 golden_path(c, "labels.txt"), "--methods", "m4,m1", "--summary", out("s.json")});
+    ASSERT_EQ(r.code, 0) << r;
+    expect_contains(r.out, {"calibrated constants"});
+    const nlohmann::json s = read_json(out("s.json"));
+    EXPECT_EQ(s["params"]["mode"], "calibrated");
+    const double tau = s["calibration"]["tau"].get<double>();
+    EXPECT_GT(tau, 0.3);
+    EXPECT_LT(tau, 1.0);
+    EXPECT_EQ(s["params"]["tau"], nlohmann::json::array({tau}));
+    EXPECT_DOUBLE_EQ(method(s, "m4")["value"].get<double>(), tau);
+    EXPECT_NE(s["params"]["tpdi_sigma"].get<double>(), 0.05);
+    // The same constants as cluster derives on the same graph.
+    const auto cl = run_cli(
+        {"cluster", "--knn", golden_path(c, "knn.npz"), "--summary", out("c.json"), "--quiet"});
+    ASSERT_EQ(cl.code, 0) << cl;
+    const nlohmann::json cs = read_json(out("c.json"));
+    EXPECT_DOUBLE_EQ(cs["calibration"]["tau"].get<double>(), tau);
+    EXPECT_DOUBLE_EQ(cs["calibration"]["tpdi_sigma"].get<double>(),
+                     s["calibration"]["tpdi_sigma"].get<double>());
+    // A given tau is kept (sigmas still calibrated); paper mode keeps everything.
+    const auto given = run_cli({"compare", "--knn", golden_path(c, "knn.npz"), "--labels",
+                                golden_path(c, "labels.txt"), "--methods", "m4", "--tau", "0.6,0.8",
+                                "--summary", out("g.json")});
+    ASSERT_EQ(given.code, 0) << given;
+    const nlohmann::json g = read_json(out("g.json"));
+    EXPECT_EQ(g["params"]["tau"], nlohmann::json::array({0.6, 0.8}));
+    EXPECT_NE(g["params"]["tpdi_sigma"].get<double>(), 0.05);
+    const auto bad = run_cli({"compare", "--knn", golden_path(c, "knn.npz"), "--labels",
+                              golden_path(c, "labels.txt"), "--params", "tuned"});
+    EXPECT_EQ(bad.code, 2) << bad;
+}
+
 TEST_F(CompareCliTest, WithoutFeaturesKmeansAndSparsityBinsAreSkipped) {
     const std::string c = "tiny17";
-    const auto r = run_cli({"compare", "--knn", golden_path(c, "knn.npz"), "--labels",
-                            golden_path(c, "labels.txt"), "--summary", out("s.json")});
+    const auto r = run_cli({"compare", "--params", "paper", "--knn", golden_path(c, "knn.npz"),
+                            "--labels", golden_path(c, "labels.txt"), "--summary", out("s.json")});
     ASSERT_EQ(r.code, 0) << r;
     expect_contains(r.out, {"k-means skipped: it needs --features"});
     const nlohmann::json s = read_json(out("s.json"));
@@ -173,10 +213,12 @@ TEST_F(CompareCliTest, BadArgumentsFailWithoutOutputs) {
         EXPECT_NE(r.err.find(c.message), std::string::npos) << r;
         EXPECT_TRUE(testing::list_dir(out_).empty()) << c.message;
     }
-    const auto no_labels = run_cli({"compare", "--knn", golden_path("tiny17", "knn.npz")});
+    const auto no_labels =
+        run_cli({"compare", "--params", "paper", "--knn", golden_path("tiny17", "knn.npz")});
     EXPECT_EQ(no_labels.code, 2) << no_labels;
-    const auto wrong_count = run_cli({"compare", "--knn", golden_path("tiny17", "knn.npz"),
-                                      "--labels", golden_path("synth3k_d64", "labels.txt")});
+    const auto wrong_count =
+        run_cli({"compare", "--params", "paper", "--knn", golden_path("tiny17", "knn.npz"),
+                 "--labels", golden_path("synth3k_d64", "labels.txt")});
     EXPECT_EQ(wrong_count.code, 2) << wrong_count;
     expect_contains(wrong_count.err, {"3000 labels but the data has 17 faces"});
 }
@@ -204,9 +246,10 @@ TEST_F(CompareCliTest, PluginModeUsesTheExternalDistancesAsGiven) {
     save_knn_fcknn(in("reranked.fcknn"), reranked);
 
     // --features is given too: the graph must still be the file's, not a search over them.
-    const auto r = run_cli({"cluster", "--knn", in("reranked.fcknn"), "--features",
-                            golden_path(c, "features.f32"), "--dim", "128", "--labels",
-                            golden_path(c, "labels.txt"), "--output", out("pred.txt"), "--quiet"});
+    const auto r =
+        run_cli({"cluster", "--params", "paper", "--knn", in("reranked.fcknn"), "--features",
+                 golden_path(c, "features.f32"), "--dim", "128", "--labels",
+                 golden_path(c, "labels.txt"), "--output", out("pred.txt"), "--quiet"});
     ASSERT_EQ(r.code, 0) << r;
     const Labels pred = load_labels(out("pred.txt"));
     ClusterParams p;
@@ -220,9 +263,9 @@ TEST_F(CompareCliTest, PluginModeUsesTheExternalDistancesAsGiven) {
     EXPECT_GT(f_plus, f_base + 0.05);
 
     // compare reads the same graph the same way: its M4 row is that partition.
-    const auto s =
-        run_cli({"compare", "--knn", in("reranked.fcknn"), "--labels", golden_path(c, "labels.txt"),
-                 "--methods", "m4", "--summary", out("s.json"), "--quiet"});
+    const auto s = run_cli({"compare", "--params", "paper", "--knn", in("reranked.fcknn"),
+                            "--labels", golden_path(c, "labels.txt"), "--methods", "m4",
+                            "--summary", out("s.json"), "--quiet"});
     ASSERT_EQ(s.code, 0) << s;
     EXPECT_NEAR(
         method(read_json(out("s.json")), "m4")["metrics"]["pairwise"]["fscore"].get<double>(),

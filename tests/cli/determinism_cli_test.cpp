@@ -37,12 +37,28 @@ class DeterminismCliTest : public testing::CliTest {
 protected:
     /// cluster on synth3k_d64 with a tau sweep, writing <tag>.txt, <tag>.fcknn, <tag>.json.
     void cluster(const std::string& tag, const std::string& threads) {
-        const auto r = run_cli(
-            {"cluster", "--features", golden_path("synth3k_d64", "features.f32"), "--dim", "64",
-             "--k", "30", "--tau", "0.5,0.6,0.7", "--labels",
-             golden_path("synth3k_d64", "labels.txt"), "--threads", threads, "--quiet",
-             "--output", out(tag + ".txt"), "--save-knn", out(tag + ".fcknn"), "--summary",
-             out(tag + ".json")});
+        const auto r = run_cli({"cluster",
+                                "--params",
+                                "paper",
+                                "--features",
+                                golden_path("synth3k_d64", "features.f32"),
+                                "--dim",
+                                "64",
+                                "--k",
+                                "30",
+                                "--tau",
+                                "0.5,0.6,0.7",
+                                "--labels",
+                                golden_path("synth3k_d64", "labels.txt"),
+                                "--threads",
+                                threads,
+                                "--quiet",
+                                "--output",
+                                out(tag + ".txt"),
+                                "--save-knn",
+                                out(tag + ".fcknn"),
+                                "--summary",
+                                out(tag + ".json")});
         ASSERT_EQ(r.code, 0) << r;
     }
 

@@ -61,17 +61,17 @@ TEST_F(KnnMethodCliTest, KnnDefaultsToAutoWhichIsExactHere) {
 }
 
 TEST_F(KnnMethodCliTest, ClusterWithExhaustiveIvfMatchesExactClusters) {
-    const auto ivf = run_cli({"cluster", "--features", in("f.npy"), "--k", "20", "--knn-method",
-                              "ivf", "--nlist", "20", "--nprobe", "20", "--output", out("ivf.txt"),
-                              "--summary", out("s.json"), "-q"});
+    const auto ivf = run_cli({"cluster", "--params", "paper", "--features", in("f.npy"), "--k",
+                              "20", "--knn-method", "ivf", "--nlist", "20", "--nprobe", "20",
+                              "--output", out("ivf.txt"), "--summary", out("s.json"), "-q"});
     ASSERT_EQ(ivf.code, 0) << ivf;
     const nlohmann::json knn = read_json(out("s.json"))["knn"];
     EXPECT_EQ(knn["method"], "ivf");
     EXPECT_EQ(knn["params"]["nlist"], 20);
     EXPECT_EQ(knn["params"]["nprobe"], 20);
     EXPECT_GE(knn["recall_at_k"].get<double>(), 0.999);
-    const auto exact = run_cli({"cluster", "--features", in("f.npy"), "--k", "20", "--knn-method",
-                                "exact", "--output", out("exact.txt"), "-q"});
+    const auto exact = run_cli({"cluster", "--params", "paper", "--features", in("f.npy"), "--k",
+                                "20", "--knn-method", "exact", "--output", out("exact.txt"), "-q"});
     ASSERT_EQ(exact.code, 0) << exact;
     EXPECT_TRUE(testing::same_partition(testing::read_int_lines(out("ivf.txt")),
                                         testing::read_int_lines(out("exact.txt"))));
@@ -82,7 +82,8 @@ TEST_F(KnnMethodCliTest, ClusterOnAPrecomputedGraphHasNoKnnEntry) {
                        "--recall-sample", "0", "-q"})
                   .code,
               0);
-    const auto r = run_cli({"cluster", "--knn", out("g.fcknn"), "--summary", out("s.json"), "-q"});
+    const auto r = run_cli({"cluster", "--params", "paper", "--knn", out("g.fcknn"), "--summary",
+                            out("s.json"), "-q"});
     ASSERT_EQ(r.code, 0) << r;
     EXPECT_FALSE(read_json(out("s.json")).contains("knn"));
 }
@@ -92,8 +93,8 @@ TEST_F(KnnMethodCliTest, BadMethodOrParameterIsAUsageErrorNamingIt) {
         {"knn", "--features", in("f.npy"), "--knn-method", "flat", "--output", out("g.fcknn")});
     EXPECT_EQ(r.code, 2) << r;
     expect_contains(r.err, {"--knn-method 'flat'", "exact, ivf, ivf_sq8, hnsw, auto"});
-    r = run_cli({"cluster", "--features", in("f.npy"), "--knn-method", "ivf", "--nlist", "10",
-                 "--nprobe", "11", "--output", out("p.txt")});
+    r = run_cli({"cluster", "--params", "paper", "--features", in("f.npy"), "--knn-method", "ivf",
+                 "--nlist", "10", "--nprobe", "11", "--output", out("p.txt")});
     EXPECT_EQ(r.code, 2) << r;
     expect_contains(r.err, {"ApproxKnnParams.nprobe=11", "nlist=10"});
     r = run_cli({"knn", "--features", in("f.npy"), "--knn-method", "hnsw", "--hnsw-ef-search", "5",

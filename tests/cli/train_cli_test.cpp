@@ -26,8 +26,9 @@ protected:
         return run_cli(args);
     }
     testing::CliRun cluster_with(const std::string& model, const std::string& features, const std::string& dim) {
-        return run_cli({"cluster", "--features", features, "--dim", dim, "--k", "8", "--model", model,
-                        "--labels", golden_path("tiny17", "labels.txt"), "--output", out("pred.txt")});
+        return run_cli({"cluster", "--params", "paper", "--features", features, "--dim", dim, "--k",
+                        "8", "--model", model, "--labels", golden_path("tiny17", "labels.txt"),
+                        "--output", out("pred.txt")});
     }
 };
 
@@ -47,7 +48,8 @@ TEST_F(TrainCliTest, TrainsSavesExportsAndClustersWithTheModel) {
 
 TEST_F(TrainCliTest, ModelNeedsTheFeatures) {
     ASSERT_EQ(train().code, 0);
-    const auto r = run_cli({"cluster", "--knn", golden_path("tiny17", "knn.npz"), "--model", out("m.fcm")});
+    const auto r = run_cli({"cluster", "--params", "paper", "--knn",
+                            golden_path("tiny17", "knn.npz"), "--model", out("m.fcm")});
     EXPECT_EQ(r.code, 2) << r;
     testing::expect_contains(r.err, {"--model", "--features"});
 }

@@ -50,8 +50,9 @@ TEST_F(VerbsCliTest, KnnBuildsTheReferenceGraphAndClusterReadsIt) {
     EXPECT_GE(double(equal), 0.99 * double(built.n * built.k))
         << equal << " of " << built.n * built.k << " ids equal";
 
-    const auto c = run_cli({"cluster", "--knn", out("g.fcknn"), "--k", "80", "--labels",
-                            golden_path(name, "labels.txt"), "--output", out("pred.txt")});
+    const auto c =
+        run_cli({"cluster", "--params", "paper", "--knn", out("g.fcknn"), "--k", "80", "--labels",
+                 golden_path(name, "labels.txt"), "--output", out("pred.txt")});
     ASSERT_EQ(c.code, 0) << c;
     EXPECT_EQ(testing::count_lines(out("pred.txt")), built.n);
 }
@@ -65,12 +66,12 @@ TEST_F(VerbsCliTest, ConvertedGraphGivesTheSamePartition) {
             {"convert", "--input", golden_path(name, "knn.npz"), "--output", out(name + ".fcknn")});
         ASSERT_EQ(conv.code, 0) << conv;
         const std::string k = golden_k(name);
-        ASSERT_EQ(run_cli({"cluster", "--knn", golden_path(name, "knn.npz"), "--k", k, "--output",
-                           out(name + "_npz.txt")})
+        ASSERT_EQ(run_cli({"cluster", "--params", "paper", "--knn", golden_path(name, "knn.npz"),
+                           "--k", k, "--output", out(name + "_npz.txt")})
                       .code,
                   0);
-        ASSERT_EQ(run_cli({"cluster", "--knn", out(name + ".fcknn"), "--k", k, "--output",
-                           out(name + "_fcknn.txt")})
+        ASSERT_EQ(run_cli({"cluster", "--params", "paper", "--knn", out(name + ".fcknn"), "--k", k,
+                           "--output", out(name + "_fcknn.txt")})
                       .code,
                   0);
         EXPECT_TRUE(same_partition(read_int_lines(out(name + "_npz.txt")),
@@ -129,9 +130,9 @@ TEST_F(VerbsCliTest, SynthIsByteIdenticalPerSeedAndClusterable) {
     EXPECT_NE(read_bytes(out("a.npy")), read_bytes(out("c.npy")));
     EXPECT_EQ(testing::count_lines(out("a.txt")), 2000);
 
-    const auto r =
-        run_cli({"cluster", "--features", out("a.npy"), "--k", "20", "--labels", out("a.txt"),
-                 "--output", out("pred.txt"), "--summary", out("run.json")});
+    const auto r = run_cli({"cluster", "--params", "paper", "--features", out("a.npy"), "--k", "20",
+                            "--labels", out("a.txt"), "--output", out("pred.txt"), "--summary",
+                            out("run.json")});
     ASSERT_EQ(r.code, 0) << r;
     EXPECT_EQ(testing::count_lines(out("pred.txt")), 2000);
     std::ifstream in(out("run.json"));
@@ -263,7 +264,8 @@ TEST(CliHelpTest, NoVerbOrUnknownVerbIsAUsageError) {
 }
 
 TEST(CliHelpTest, UnknownOptionIsAUsageErrorNamingIt) {
-    const auto r = run_cli({"cluster", "--features", "x.npy", "--taux", "0.7"});
+    const auto r =
+        run_cli({"cluster", "--params", "paper", "--features", "x.npy", "--taux", "0.7"});
     EXPECT_EQ(r.code, 2) << r;
     EXPECT_NE(r.err.find("--taux"), std::string::npos) << r;
 }

@@ -54,7 +54,7 @@ struct CalibrationParams {
     double tau_window = 0.02;   ///< window of the chaining test, in (0, 0.5]
     double growth_limit = 0.2;  ///< allowed rise of log S over tau_window; > 0
     double tau_min = 0.3;       ///< grid of candidate taus: tau_min, +tau_step, ..., < 1
-    double tau_step = 0.005;    ///< in (0, 0.1]
+    double tau_step = 0.001;    ///< in (0, 0.1]; finer than the ~0.02 span of good taus
     /// Bins of the histogram of rank-1 distances over [0, 2]; >= 16.
     int64_t bins = 2000;
     int num_threads = 0;  ///< 0 = all cores; results do not depend on it

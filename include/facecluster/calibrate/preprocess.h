@@ -34,6 +34,17 @@ struct PreprocessParams {
     bool active() const { return center || whiten || whiten_above > 0; }
 };
 
+/// `auto` whitens above this anisotropy (docs/calibration.md: the synthetic anisotropic set
+/// measures 32, ArcFace-like sets 3, the LFW FaceNet subset 5.6).
+inline constexpr double kAutoWhitenAbove = 8.0;
+
+/// "none" | "center" | "whiten" | "auto" (whiten above kAutoWhitenAbove) as params; an empty
+/// name is the default of `mode_name`, none for both "paper" and "calibrated" (see the .cpp).
+/// InvalidArgument otherwise.
+PreprocessParams parse_preprocess(const std::string& name, const std::string& mode_name);
+/// The name parse_preprocess reads back for `p` ("none" | "center" | "whiten" | "auto").
+std::string preprocess_name(const PreprocessParams& p);
+
 /// What preprocess_features did.
 struct PreprocessReport {
     bool centred = false, whitened = false;

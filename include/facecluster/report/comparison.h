@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "facecluster/calibrate/calibrate.h"
 #include "facecluster/metrics/evaluate.h"
 #include "facecluster/metrics/hard_bins.h"
 #include "facecluster/types.h"
@@ -39,6 +40,9 @@ struct CompareResult {
     HardBinPlan plan;                   ///< ground-truth classes and bins
     KnnGraph graph;                     ///< the sorted, truncated graph every method used
     std::vector<std::string> notes;     ///< methods skipped and why
+    /// The constants M1-M4 and Infomap used: the params' own (mode kPaper), or derived from the
+    /// graph as cluster_graph does (kCalibrated; see calibrate.h).
+    CalibrationReport calibration;
 };
 
 }  // namespace fc
