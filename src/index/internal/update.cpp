@@ -16,10 +16,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr size_t kParallelFaces = 2048;  // smaller updates stay on one thread (no team wake-up)
-/// Parent re-checks are mostly "light" (a few D_T entries each): one added face re-checks
-/// about 5,000 faces in a few milliseconds, which a second thread on a busy machine slows
-/// down (measured at 50K faces: 7.6 ms on one thread, 17.9 ms on two).
-constexpr size_t kParallelParents = size_t(1) << 15;
+/// A light parent re-check reads a few D_T entries, a full one all k: one added face
+/// re-checks about 5,000 faces (100 full) in a few milliseconds, which a second thread on a
+/// busy machine slows down (50K faces: 7.6 ms on one thread, 17.9 ms on two). So the team
+/// starts at kParallelFaces full checks or kParallelLight re-checks in all.
+constexpr size_t kParallelLight = size_t(1) << 15;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 /// The first ndde_k entries of a row as (face id, distance): all NDDe reads of the row.
@@ -94,10 +95,14 @@ std::vector<char> update_parents(IndexState& s, const Pending& p, const std::vec
         for (int32_t i : s.in[j]) mode[i] = std::max<char>(mode[i], 1);
     }
     std::vector<int32_t> todo;
-    for (int32_t i = 0; i < n; ++i)
+    size_t full = 0;
+    for (int32_t i = 0; i < n; ++i) {
         if (mode[i]) todo.push_back(i);
+        full += mode[i] == 2;
+    }
     std::vector<std::pair<int32_t, float>> result(todo.size());
-#pragma omp parallel num_threads(resolve_threads(s.params.num_threads)) if (todo.size() >= kParallelParents)
+    const bool parallel = full >= kParallelFaces || todo.size() >= kParallelLight;
+#pragma omp parallel num_threads(resolve_threads(s.params.num_threads)) if (parallel)
     {
         TpdiScratch t;
 #pragma omp for schedule(dynamic, 64)
