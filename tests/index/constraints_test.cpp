@@ -114,6 +114,54 @@ TEST(IndexConstraints, NeverViolatedThroughUpdates) {
     EXPECT_TRUE(index.verify().empty());
 }
 
+/// set_tau with the current tau relinks every face; after an update that relinked only the
+/// clusters it could change (affected_faces) it must find nothing to change.
+void expect_full_relink_changes_nothing(FaceIndex& index, const std::string& step) {
+    const std::vector<FaceLabel> before = index.labels();
+    const UpdateReport r = index.set_tau(index.params().tau);
+    EXPECT_TRUE(r.events.empty()) << step;
+    EXPECT_EQ(r.faces_relabelled, 0) << step;
+    EXPECT_EQ(r.singletons_created, 0) << step;
+    const std::vector<FaceLabel> after = index.labels();
+    ASSERT_EQ(before.size(), after.size()) << step;
+    for (size_t i = 0; i < before.size(); ++i)
+        ASSERT_EQ(before[i].cluster, after[i].cluster) << step << ", face " << before[i].face_id;
+}
+
+TEST(IndexIds, RelinkingTheAffectedClustersEqualsAFullRelink) {
+    const FeatureMatrix x = synth_faces(1300, 32, 23);
+    FaceIndex index = FaceIndex::create(temp_index_path("affected"), rows_of(x, 0, 800),
+                                        iota_ids(0, 800), small_params());
+    // Cannot-link pairs inside clusters make the linking skip edges, which a later update
+    // may make usable again: the closure in affected_faces must follow them.
+    std::mt19937_64 rng(5);
+    std::vector<std::pair<int64_t, int64_t>> cannot;
+    for (const auto& [id, m] : members(index))
+        if (m.size() >= 4) cannot.emplace_back(m[rng() % m.size()], m[rng() % m.size()]);
+    std::erase_if(cannot, [](const auto& p) { return p.first == p.second; });
+    ASSERT_FALSE(cannot.empty());
+    index.add_cannot_link(cannot);
+    std::set<int64_t> constrained;
+    for (const auto& [a, b] : cannot) constrained.insert(a), constrained.insert(b);
+    for (int64_t i = 800; i < 860; ++i) {
+        index.add(rows_of(x, i, i + 1), iota_ids(i, i + 1));
+        expect_full_relink_changes_nothing(index, "add " + std::to_string(i));
+    }
+    for (int64_t b = 860; b < 1300; b += 40) {
+        index.add(rows_of(x, b, b + 40), iota_ids(b, b + 40));
+        expect_full_relink_changes_nothing(index, "add batch " + std::to_string(b));
+    }
+    for (int64_t i = 3; i < 1300; i += 97) {
+        if (constrained.count(i)) continue;  // keeps the constraints, so only affected ones relink
+        const std::vector<int64_t> gone{i, i + 1};
+        if (constrained.count(i + 1)) continue;
+        index.remove(gone);
+        expect_full_relink_changes_nothing(index, "remove " + std::to_string(i));
+    }
+    expect_constraints_hold(index);
+    EXPECT_TRUE(index.verify().empty());
+}
+
 TEST(IndexIds, UntouchedClustersKeepTheirIds) {
     const FeatureMatrix x = synth_faces(1000, 32, 8);
     FaceIndex index = FaceIndex::create(temp_index_path("ids"), rows_of(x, 0, 950), iota_ids(0, 950),

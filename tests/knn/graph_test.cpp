@@ -72,6 +72,18 @@ TEST(L2Normalize, RowsOfAnyScaleBecomeUnitLength) {
     }
 }
 
+TEST(L2Normalize, OneThreadAndTheTeamGiveTheSameRows) {
+    // 20,000 x 4 values run on the OpenMP team, one row at a time on the calling thread.
+    std::vector<float> v(20000 * 4);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = float(int(i * 7919 % 23) - 11) + 0.5f;
+    const FeatureMatrix all = l2_normalize(matrix(20000, 4, v), "all");
+    for (int64_t i = 0; i < all.rows; i += 997) {
+        const FeatureMatrix one =
+            l2_normalize(matrix(1, 4, std::vector<float>(&v[i * 4], &v[i * 4 + 4])), "one");
+        for (int64_t j = 0; j < 4; ++j) EXPECT_EQ(one.row(0)[j], all.row(i)[j]) << "row " << i;
+    }
+}
+
 TEST(L2Normalize, RejectsNanInfAndZeroRowsNamingSourceAndRow) {
     const std::string nan_msg = error_of<InvalidArgument>([] {
         l2_normalize(matrix(3, 2, {1, 0, 0, 1, kNan, 1}), "faces.npy");
@@ -91,10 +103,11 @@ TEST(L2Normalize, RejectsNanInfAndZeroRowsNamingSourceAndRow) {
 
 TEST(L2Normalize, ReportsTheFirstBadRow) {
     // Many rows so that several threads see bad rows; the smallest index must win.
-    std::vector<float> v(2000 * 4, 1.0f);
-    for (int64_t i : {1999, 1500, 700, 37}) v[i * 4 + 1] = kNan;
+    // (20,000 x 4 values: small inputs are normalised on one thread.)
+    std::vector<float> v(20000 * 4, 1.0f);
+    for (int64_t i : {19999, 15000, 7000, 37}) v[i * 4 + 1] = kNan;
     const std::string msg =
-        error_of<InvalidArgument>([&] { l2_normalize(matrix(2000, 4, v), "x"); });
+        error_of<InvalidArgument>([&] { l2_normalize(matrix(20000, 4, v), "x"); });
     expect_contains(msg, {"row 37 "});
 }
 

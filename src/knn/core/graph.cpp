@@ -15,6 +15,10 @@ namespace {
 /// comes out slightly below 0, never by 1e-3.
 constexpr float kMinDistance = -1e-3f;
 
+/// Fewer values are normalised on the calling thread: waking the OpenMP team (and its spin
+/// wait afterwards) costs more than the work, e.g. for one face added to an index.
+constexpr int64_t kParallelValues = int64_t(1) << 16;
+
 }  // namespace
 
 FeatureMatrix l2_normalize(const FeatureMatrix& x, const std::string& source) {
@@ -22,7 +26,7 @@ FeatureMatrix l2_normalize(const FeatureMatrix& x, const std::string& source) {
     std::vector<float> out(static_cast<size_t>(n * d));
     int64_t bad_row = -1;
     bool bad_is_zero = false;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d >= kParallelValues)
     for (int64_t i = 0; i < n; ++i) {
         const float* r = x.row(i);
         double sq = 0;
