@@ -29,13 +29,15 @@ void TpdiParams::validate() const {
 
 namespace {
 
-/// One kNN entry with its sqrt(Q): ids and weights of a row sit side by side (8 bytes per
-/// entry), so reading a neighbour's row touches k*8 contiguous bytes that one prefetch loop
-/// brings in. Random row reads are what bounds this kernel.
 /// Each face's visiting order follows its first few neighbours: enough to keep an identity
 /// together, few enough that the walk does not jump to other identities through the tail.
 constexpr int64_t kLocalityFanout = 8;
 
+/// One kNN entry with its sqrt(Q): ids and weights of a row sit side by side (8 bytes per
+/// entry), so reading a neighbour's row touches k*8 contiguous bytes that one prefetch loop
+/// brings in. Random row reads are what bounds this kernel (BM_RandomRowReads). Keeping
+/// the ids apart, so that a stranger's row costs k*4 bytes, was measured slower: the walk
+/// then needs two passes (BENCHMARKS.md, issue 3).
 struct Entry {
     int32_t id;  // visiting position; n for a missing neighbour
     float sqrt_q;  // float32 like the reference's buffer; products are summed in double
@@ -117,6 +119,8 @@ public:
         bits_[m >> 6] |= uint64_t{1} << (m & 63);
         column_[m] = static_cast<uint8_t>(a + 1);
     }
+    /// Clears m and the other faces of its 64-bit word: every marked face of the row is
+    /// cleared at its end, so the whole word is zero then anyway.
     void clear(int32_t m) {
         bits_[m >> 6] = 0;
         column_[m] = 0;
