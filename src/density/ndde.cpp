@@ -4,7 +4,9 @@
 #include <cmath>
 #include <string>
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include "facecluster/error.h"
 #include "facecluster/parallel.h"
@@ -52,7 +54,11 @@ void scatter_transpose(const KnnGraph& g, int64_t k, const std::vector<double>& 
                        Progress* progress = nullptr) {
 #pragma omp parallel num_threads(threads)
     {
+#ifdef _OPENMP
         const int64_t team = omp_get_num_threads(), t = omp_get_thread_num();
+#else
+        const int64_t team = 1, t = 0;  // built without OpenMP (FC_USE_OPENMP=OFF)
+#endif
         const int64_t lo = g.n * t / team, hi = g.n * (t + 1) / team;
         for (int64_t i = 0; i < g.n; ++i) {
             const double r = rho ? (*rho)[i] : 1.0;
