@@ -60,7 +60,7 @@ void bind_params(py::module_& m) {
     c.def_property(
         "preprocess", [](const ClusterParams& p) { return preprocess_name(p.preprocess); },
         [](ClusterParams& p, const std::string& v) {
-            const PreprocessParams parsed = parse_preprocess(v, to_string(p.mode));
+            const PreprocessParams parsed = parse_preprocess(v);
             p.preprocess.center = parsed.center;
             p.preprocess.whiten = parsed.whiten;
             p.preprocess.whiten_above = parsed.whiten_above;

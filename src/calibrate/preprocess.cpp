@@ -70,11 +70,10 @@ void PreprocessParams::validate() const {
                               ": must be >= 0");
 }
 
-PreprocessParams parse_preprocess(const std::string& name, const std::string& mode_name) {
+PreprocessParams parse_preprocess(const std::string& name) {
     // Both modes default to none: `auto` whitened the library's own ArcFace-like synthetic set
     // at 2,000 x 64 (anisotropy 8.1, just over the bar) and dropped its pairwise F from 0.96
     // to 0.19 (calibration.md), so whitening stays a choice the user makes.
-    (void)mode_name;
     const std::string choice = name.empty() ? "none" : name;
     PreprocessParams p;
     if (choice == "center")

@@ -60,7 +60,7 @@ KnnGraph obtain_graph(ClusterCommand& c, StageRecorder& stages, int64_t* n_featu
     const FeatureMatrix raw =
         stages.run("load_features", [&] { return load_features(c.input.features, c.input.dim); });
     *n_features = raw.rows;
-    PreprocessParams pp = parse_preprocess(c.preprocess, c.method.mode);
+    PreprocessParams pp = parse_preprocess(c.preprocess);
     pp.num_threads = c.run.threads;
     const FeatureMatrix x = stages.run(
         "normalize", [&] { return preprocess_features(raw, pp, c.input.features, &c.preprocessed); });

@@ -180,7 +180,7 @@ void CompareCommand::execute() {
     params.method.calibration.calibrate_tau = calibrated && tau_option->count() == 0;
     params.method.calibration.calibrate_ndde_sigma = ndde_sigma_option->count() == 0;
     params.method.calibration.calibrate_tpdi_sigma = tpdi_sigma_option->count() == 0;
-    PreprocessParams pp = parse_preprocess(preprocess, mode);
+    PreprocessParams pp = parse_preprocess(preprocess);
     pp.num_threads = run.threads;
     params.validate();
     for (const auto* path : {&report, &summary})

@@ -92,14 +92,14 @@ TEST(Preprocess, DoesNotDependOnThreads) {
     EXPECT_EQ(std::memcmp(a.data, b.data, size_t(a.rows * a.cols) * sizeof(float)), 0);
 }
 
-TEST(ParsePreprocess, NamesRoundTripAndTheDefaultIsNoneInBothModes) {
+TEST(ParsePreprocess, NamesRoundTripAndTheDefaultIsNone) {
+    // One default for both parameter modes: parse_preprocess does not take the mode.
     for (const std::string name : {"none", "center", "whiten", "auto"})
-        EXPECT_EQ(preprocess_name(parse_preprocess(name, "calibrated")), name);
-    EXPECT_DOUBLE_EQ(parse_preprocess("auto", "paper").whiten_above, kAutoWhitenAbove);
-    for (const std::string mode : {"paper", "calibrated"})
-        EXPECT_FALSE(parse_preprocess("", mode).active()) << mode;
+        EXPECT_EQ(preprocess_name(parse_preprocess(name)), name);
+    EXPECT_DOUBLE_EQ(parse_preprocess("auto").whiten_above, kAutoWhitenAbove);
+    EXPECT_FALSE(parse_preprocess("").active());
     testing::expect_contains(
-        testing::error_of<InvalidArgument>([] { parse_preprocess("pca", "paper"); }),
+        testing::error_of<InvalidArgument>([] { parse_preprocess("pca"); }),
         {"'pca'", "none, center, whiten or auto"});
 }
 

@@ -39,9 +39,8 @@ struct PreprocessParams {
 inline constexpr double kAutoWhitenAbove = 8.0;
 
 /// "none" | "center" | "whiten" | "auto" (whiten above kAutoWhitenAbove) as params; an empty
-/// name is the default of `mode_name`, none for both "paper" and "calibrated" (see the .cpp).
-/// InvalidArgument otherwise.
-PreprocessParams parse_preprocess(const std::string& name, const std::string& mode_name);
+/// name is none, the default in both parameter modes (see the .cpp). InvalidArgument otherwise.
+PreprocessParams parse_preprocess(const std::string& name);
 /// The name parse_preprocess reads back for `p` ("none" | "center" | "whiten" | "auto").
 std::string preprocess_name(const PreprocessParams& p);
 
