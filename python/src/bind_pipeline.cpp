@@ -31,6 +31,8 @@ void bind_params(py::module_& m) {
     FC_PARAM(c, "tpdi_prune_epsilon", tpdi.prune_epsilon, "TPDi pruning bound, 0 = exact (0)");
     FC_PARAM(c, "full_tpdi", full_tpdi,
              "False: only the TPDi entries linking reads (others NaN); True: all (False)");
+    FC_PARAM(c, "keep_tpdi_matrix", keep_tpdi_matrix,
+             "False: no n x k TPDi matrix in the result (tpdi None), parents only (True)");
     FC_PARAM(c, "tau", dpc.tau, "DPC link threshold, strict (0.7)");
     FC_PARAM(c, "max_conn", dpc.max_conn, "DPC parents per face (1)");
     FC_PARAM(c, "num_threads", num_threads, "threads, 0 = all cores");

@@ -181,6 +181,7 @@ void ClusterCommand::execute() {
                               " faces; labels must have one line per face, in row order");
     ClusterParams params = method.params;
     params.num_threads = run.threads;
+    params.keep_tpdi_matrix = false;  // the CLI writes labels and parents, never the matrix
     if ((!knn_path.empty() || !model_path.empty()) && method.k_option->count() == 0) params.knn.k = graph.k;
     if (params.knn.k > graph.k)
         throw InvalidArgument("--k " + std::to_string(params.knn.k) + " exceeds the k=" +

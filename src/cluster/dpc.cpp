@@ -69,15 +69,26 @@ DpcParents dpc_parents_from_columns(const KnnGraph& g, std::span<const float> di
         throw InvalidArgument("dpc_parents_from_columns: " + std::to_string(column.size()) +
                               " columns and " + std::to_string(dist.size()) +
                               " distances, expected n=" + std::to_string(g.n) + " and n*k");
+    std::vector<float> nearest_dist(static_cast<size_t>(g.n), 1.0f);
+    for (int64_t i = 0; i < g.n; ++i)
+        if (column[i] >= 0) nearest_dist[i] = dist[i * g.k + column[i]];
+    return dpc_parents_from_nearest(g, column, nearest_dist);
+}
+
+DpcParents dpc_parents_from_nearest(const KnnGraph& g, std::span<const int16_t> column,
+                                    std::span<const float> nearest_dist) {
+    if (static_cast<int64_t>(column.size()) != g.n || static_cast<int64_t>(nearest_dist.size()) != g.n)
+        throw InvalidArgument("dpc_parents_from_nearest: " + std::to_string(column.size()) +
+                              " columns and " + std::to_string(nearest_dist.size()) +
+                              " distances, expected n=" + std::to_string(g.n) + " of each");
     DpcParents out;
     out.n = g.n;
     out.parent.assign(static_cast<size_t>(g.n), -1);
     out.dist.assign(static_cast<size_t>(g.n), 1.0f);
     for (int64_t i = 0; i < g.n; ++i) {
-        const int16_t a = column[i];
-        if (a < 0) continue;
-        out.parent[i] = g.row_ids(i)[a];
-        out.dist[i] = dist[i * g.k + a];
+        if (column[i] < 0) continue;
+        out.parent[i] = g.row_ids(i)[column[i]];
+        out.dist[i] = nearest_dist[i];
     }
     return out;
 }

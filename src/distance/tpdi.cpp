@@ -185,11 +185,18 @@ int tpdi_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
     return nearest;
 }
 
-/// The full D_T matrix when rho is empty; otherwise only the entries DPC reads (neighbours
-/// other than i with rho_j >= rho_i), the rest NaN, and, if `nearest` is given, each row's
-/// nearest computed column.
-std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params,
-                             std::span<const double> rho, std::vector<int16_t>* nearest) {
+/// Where tpdi_impl puts each row's results; null members are not wanted.
+struct RowSink {
+    float* matrix = nullptr;        // n*k D_T, aligned with g's columns
+    int16_t* nearest = nullptr;     // n: each row's nearest computed column, -1 if none
+    float* nearest_dist = nullptr;  // n: its D_T, 1 if none
+};
+
+/// The full D_T when rho is empty; otherwise only the entries DPC reads (neighbours other
+/// than i with rho_j >= rho_i), with each row's nearest one. Without a matrix in the sink a
+/// row lives in per-thread scratch only: no n x k array is allocated and first touched.
+void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const double> rho,
+               const RowSink& sink) {
     params.validate();
     if (g.k > 255)
         throw InvalidArgument("tpdi: k=" + std::to_string(g.k) + " exceeds the supported 255");
@@ -200,51 +207,70 @@ std::vector<float> tpdi_impl(const KnnGraph& g, const TpdiParams& params,
     internal::HugePageVector<double> rho_at(rho.empty() ? 0 : static_cast<size_t>(g.n));
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t q = 0; q < static_cast<int64_t>(rho_at.size()); ++q) rho_at[q] = rho[rows.order[q]];
-    const float fill = rho.empty() ? 1.0f : std::numeric_limits<float>::quiet_NaN();
-    std::vector<float> dist(static_cast<size_t>(g.n * g.k), fill);
-    if (nearest) nearest->assign(static_cast<size_t>(g.n), -1);
     Progress progress("tpdi", g.n);
 #pragma omp parallel num_threads(threads)
     {
         RowMarks marks(g.n);
         std::vector<int32_t> cols;
         cols.reserve(static_cast<size_t>(g.k));
+        std::vector<float> scratch(static_cast<size_t>(g.k));
 #pragma omp for schedule(dynamic, 512)
         for (int64_t q = 0; q < g.n; ++q) {
             const int64_t i = rows.order[q];
+            float* out = sink.matrix ? &sink.matrix[i * g.k] : scratch.data();
+            int column = -1;
             if (rho.empty())
-                tpdi_row(rows, q, g.k, marks, cols, &dist[i * g.k], [](int64_t, int32_t) { return true; });
-            else {
-                const int column = tpdi_row(rows, q, g.k, marks, cols, &dist[i * g.k],
-                                            [&](int64_t, int32_t m) {
-                                                return m != q && rho_at[m] >= rho_at[q];
-                                            });
-                if (nearest) (*nearest)[i] = static_cast<int16_t>(column);
-            }
+                column = tpdi_row(rows, q, g.k, marks, cols, out, [](int64_t, int32_t) { return true; });
+            else
+                column = tpdi_row(rows, q, g.k, marks, cols, out, [&](int64_t, int32_t m) {
+                    return m != q && rho_at[m] >= rho_at[q];
+                });
+            if (sink.nearest) sink.nearest[i] = static_cast<int16_t>(column);
+            if (sink.nearest_dist) sink.nearest_dist[i] = column < 0 ? 1.0f : out[column];
             progress.add(1);
         }
     }
-    return dist;
+}
+
+void check_rho(const KnnGraph& g, std::span<const double> rho, const char* caller) {
+    if (static_cast<int64_t>(rho.size()) != g.n)
+        throw InvalidArgument(std::string(caller) + ": rho has " + std::to_string(rho.size()) +
+                              " entries, expected n=" + std::to_string(g.n));
 }
 
 }  // namespace
 
 std::vector<float> tpdi(const KnnGraph& g, const TpdiParams& params) {
-    return tpdi_impl(g, params, {}, nullptr);
+    std::vector<float> dist(static_cast<size_t>(g.n * g.k), 1.0f);
+    tpdi_impl(g, params, {}, {.matrix = dist.data()});
+    return dist;
 }
 
 std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
                                 const TpdiParams& params) {
-    std::vector<int16_t> unused;
-    return tpdi_for_dpc(g, rho, params, unused);
+    check_rho(g, rho, "tpdi_for_dpc");
+    std::vector<float> dist(static_cast<size_t>(g.n * g.k), std::numeric_limits<float>::quiet_NaN());
+    tpdi_impl(g, params, rho, {.matrix = dist.data()});
+    return dist;
 }
 
 std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
                                 const TpdiParams& params, std::vector<int16_t>& nearest_column) {
-    if (static_cast<int64_t>(rho.size()) != g.n)
-        throw InvalidArgument("tpdi_for_dpc: rho has " + std::to_string(rho.size()) +
-                              " entries, expected n=" + std::to_string(g.n));
-    return tpdi_impl(g, params, rho, &nearest_column);
+    check_rho(g, rho, "tpdi_for_dpc");
+    std::vector<float> dist(static_cast<size_t>(g.n * g.k), std::numeric_limits<float>::quiet_NaN());
+    nearest_column.assign(static_cast<size_t>(g.n), -1);
+    tpdi_impl(g, params, rho, {.matrix = dist.data(), .nearest = nearest_column.data()});
+    return dist;
+}
+
+TpdiNearest tpdi_nearest_for_dpc(const KnnGraph& g, std::span<const double> rho,
+                                 const TpdiParams& params) {
+    check_rho(g, rho, "tpdi_nearest_for_dpc");
+    TpdiNearest r;
+    r.column.assign(static_cast<size_t>(g.n), -1);
+    r.dist.assign(static_cast<size_t>(g.n), 1.0f);
+    tpdi_impl(g, params, rho, {.nearest = r.column.data(), .nearest_dist = r.dist.data()});
+    return r;
 }
 
 }  // namespace fc

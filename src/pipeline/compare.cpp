@@ -278,6 +278,7 @@ CompareParams with_constants(const KnnGraph& sorted, const CompareParams& params
     if (params.method.mode == ParamMode::kCalibrated) {
         ClusterParams cp = params.method;
         cp.num_threads = params.num_threads;
+        cp.keep_tpdi_matrix = false;  // only its calibration is kept
         report = staged(stages, "calibrate", [&] { return cluster_graph(sorted, cp).calibration; });
         p.method.ndde.sigma = report.ndde_sigma;
         p.method.tpdi.sigma = report.tpdi_sigma;

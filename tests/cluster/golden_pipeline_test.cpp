@@ -10,6 +10,7 @@
 #include "facecluster/distance/tpdi.h"
 #include "facecluster/io/knn_file.h"
 #include "facecluster/knn/graph.h"
+#include "facecluster/pipeline.h"
 #include "testing/golden.h"
 
 namespace fc {
@@ -42,6 +43,28 @@ TEST(GoldenPipeline, EveryReferencePartitionReproduced) {
         }
     }
     EXPECT_EQ(compared, 48);
+}
+
+// cluster_graph without the TPDi matrix (what the CLI runs): the reference partitions, the
+// parents of the run that keeps the matrix, and no matrix.
+TEST(GoldenPipeline, WithoutTheTpdiMatrixSameParentsAndReferencePartitions) {
+    for (const auto& name : testing::golden_cases()) {
+        SCOPED_TRACE(name);
+        const auto g = load_knn_npz(testing::golden_path(name, "knn.npz"));
+        ClusterParams with;
+        with.num_threads = 2;
+        with.knn.k = g.k;
+        ClusterParams without = with;
+        without.keep_tpdi_matrix = false;
+        const ClusterResult a = cluster_graph(g, with);
+        const ClusterResult b = cluster_graph(g, without);
+        EXPECT_EQ(a.distance.size(), static_cast<size_t>(a.graph.n * a.graph.k));
+        EXPECT_TRUE(b.distance.empty());
+        EXPECT_EQ(a.parents.parent, b.parents.parent);
+        EXPECT_EQ(a.parents.dist, b.parents.dist);
+        const Labels want = testing::read_int_lines(testing::golden_path(name, "pred_approx_tpdi_tau0.7.txt"));
+        EXPECT_TRUE(testing::same_partition(b.labels, want));
+    }
 }
 
 }  // namespace

@@ -149,6 +149,43 @@ TEST(TpdiForDpc, NearestColumnsGiveTheParentsOfFindDpcParents) {
     }
 }
 
+// The matrix-free path: the same parents and bit-identical distances as the matrix path,
+// with and without the locality order and with pruning.
+TEST(TpdiForDpc, NearestWithoutMatrixEqualsNearestFromMatrix) {
+    for (const auto& name : testing::golden_cases()) {
+        for (const int64_t locality_min_faces : {int64_t{0}, int64_t{1} << 30}) {
+            for (const double epsilon : {0.0, 0.05}) {
+                SCOPED_TRACE(name + " locality_min_faces=" + std::to_string(locality_min_faces) +
+                             " epsilon=" + std::to_string(epsilon));
+                const KnnGraph g = golden_graph(name);
+                const auto rho = ndde_approx(g);
+                TpdiParams p;
+                p.locality_min_faces = locality_min_faces;
+                p.prune_epsilon = epsilon;
+                std::vector<int16_t> columns;
+                const auto dist = tpdi_for_dpc(g, rho, p, columns);
+                const TpdiNearest nearest = tpdi_nearest_for_dpc(g, rho, p);
+                EXPECT_EQ(nearest.column, columns);
+                const DpcParents want = dpc_parents_from_columns(g, dist, columns);
+                const DpcParents got = dpc_parents_from_nearest(g, nearest.column, nearest.dist);
+                EXPECT_EQ(got.parent, want.parent);
+                ASSERT_EQ(got.dist.size(), want.dist.size());
+                EXPECT_EQ(0, std::memcmp(got.dist.data(), want.dist.data(),
+                                         got.dist.size() * sizeof(float)));
+            }
+        }
+    }
+}
+
+TEST(TpdiForDpc, ParentsFromNearestRejectWrongLengths) {
+    const KnnGraph g = golden_graph("tiny17");
+    const std::vector<int16_t> columns(static_cast<size_t>(g.n), 0);
+    const std::vector<float> short_dist(3, 0.5f);
+    EXPECT_THROW(dpc_parents_from_nearest(g, columns, short_dist), InvalidArgument);
+    const std::vector<double> rho(3, 1.0);
+    EXPECT_THROW(tpdi_nearest_for_dpc(g, rho), InvalidArgument);
+}
+
 TEST(TpdiForDpc, ParentsFromColumnsRejectWrongLengths) {
     const KnnGraph g = golden_graph("tiny17");
     const std::vector<float> dist(static_cast<size_t>(g.n * g.k), 0.5f);

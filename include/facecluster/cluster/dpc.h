@@ -42,6 +42,10 @@ DpcParents find_dpc_parents(const KnnGraph& g, std::span<const double> rho,
 DpcParents dpc_parents_from_columns(const KnnGraph& g, std::span<const float> dist,
                                     std::span<const int16_t> column);
 
+/// The same from tpdi_nearest_for_dpc's per-face columns and distances (n each).
+DpcParents dpc_parents_from_nearest(const KnnGraph& g, std::span<const int16_t> column,
+                                    std::span<const float> nearest_dist);
+
 /// Clusters for one threshold: union of (i, parent) for every candidate with dist < tau.
 /// Ensures: labels partition 0..n-1 into clusters numbered 0..C-1 by smallest member.
 Labels link_dpc_parents(const DpcParents& parents, double tau);

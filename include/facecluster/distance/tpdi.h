@@ -49,4 +49,16 @@ std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
 std::vector<float> tpdi_for_dpc(const KnnGraph& g, std::span<const double> rho,
                                 const TpdiParams& params, std::vector<int16_t>& nearest_column);
 
+/// Each face's density-peak parent by D_T, without the n x k matrix.
+struct TpdiNearest {
+    std::vector<int16_t> column;  ///< n: column in g's row of the nearest entry, -1 if none
+    std::vector<float> dist;      ///< n: its D_T, bit-identical to tpdi_for_dpc's; 1 if none
+};
+
+/// The nearest_column of tpdi_for_dpc() and the distances there, and nothing else: memory
+/// O(n) beyond the kernel's own rows instead of another n*k floats (1.7 GB at 5.21M faces,
+/// which this machine's VM takes seconds to first touch; BENCHMARKS.md, issue 3).
+TpdiNearest tpdi_nearest_for_dpc(const KnnGraph& g, std::span<const double> rho,
+                                 const TpdiParams& params = {});
+
 }  // namespace fc
