@@ -74,9 +74,13 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
 #pragma omp parallel num_threads(threads)
     {
         std::vector<double> w(static_cast<size_t>(k));
+        // In id order: the graph's rows (an mmap'd file at millions of faces) are read
+        // front to back, and each row is written once at its visiting position. In visiting
+        // order each row read two random places of the file (ids and distances); build_rows
+        // was then 12 % of the TPDi samples at 5.21M faces (perf; BENCHMARKS.md, issue 3).
 #pragma omp for schedule(static)
-        for (int64_t q = 0; q < g.n; ++q) {
-            const int64_t i = r.order[q];
+        for (int64_t i = 0; i < g.n; ++i) {
+            const int64_t q = position[i];
             double sum = 0;
             for (int64_t a = 0; a < k; ++a) {
                 w[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / p.sigma);
