@@ -1,4 +1,4 @@
-// facecluster index create|add|remove|constrain|cluster|suggest|export|verify: the
+// facecluster index create|add|remove|constrain|rebuild-ivf|cluster|suggest|export|verify: the
 // persistent, incrementally updated face index (docs/index.md).
 #include <fstream>
 #include <iomanip>
