@@ -20,6 +20,8 @@
 #include "facecluster/pipeline.h"
 #include "facecluster/synth/synth.h"
 
+#include "bench_util.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -40,17 +42,8 @@ fc::FeatureMatrix rows(const fc::FeatureMatrix& x, int64_t b, int64_t e) {
     return fc::FeatureMatrix::from_vector(e - b, x.cols, std::vector<float>(x.row(b), x.row(e)));
 }
 
-std::vector<int64_t> ids(int64_t b, int64_t e) {
-    std::vector<int64_t> out;
-    for (int64_t i = b; i < e; ++i) out.push_back(i);
-    return out;
-}
-
-std::string fresh(const std::string& dir, const std::string& name) {
-    const std::string path = dir + "/" + name;
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
-    return path;
-}
+using fc::bench::fresh;
+using fc::bench::ids;
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 
 #include "arrays.h"
 #include "bindings.h"
+#include "facecluster/error.h"
 #include "facecluster/index/face_index.h"
 
 namespace fc::python {
@@ -69,17 +70,31 @@ void init_index(py::module_& m) {
            "create",
            [](const std::string& path, const py::handle& x, const py::handle& ids, int64_t k,
               int64_t ndde_k, double ndde_sigma, double tpdi_sigma, double tau, int64_t min_cluster_size,
-              double min_confidence, int num_threads) {
+              double min_confidence, int num_threads, const std::string& search, int64_t nlist,
+              int64_t nprobe) {
                const FeatureMatrix f = features_in(x, "X");
                const std::vector<int64_t> face_ids = ids_in(ids);
+               if (search != "exact" && search != "ivf")
+                   throw InvalidArgument("search='" + search + "': expected 'exact' or 'ivf'");
                IndexParams p{k, ndde_k, ndde_sigma, tpdi_sigma, tau, min_cluster_size, min_confidence,
-                             num_threads};
+                             num_threads, search == "ivf" ? IndexSearch::kIvf : IndexSearch::kExact,
+                             nlist, nprobe};
                return without_gil([&] { return FaceIndex::create(path, f, face_ids, p); });
            },
            py::arg("path"), py::arg("X"), py::arg("ids") = py::none(), py::arg("k") = 80,
            py::arg("ndde_k") = 20, py::arg("ndde_sigma") = 0.5, py::arg("tpdi_sigma") = 0.05,
            py::arg("tau") = 0.7, py::arg("min_cluster_size") = 2, py::arg("min_confidence") = 0.0,
-           py::arg("num_threads") = 0, "Create a new index file from embeddings X (n, d).")
+           py::arg("num_threads") = 0, py::arg("search") = "exact", py::arg("nlist") = 0,
+           py::arg("nprobe") = 64,
+           "Create a new index file from embeddings X (n, d); search='ivf' keeps FAISS cells in "
+           "<path>.ivf for large collections (docs/index.md, 'Approximate search').")
+        .def_static(
+            "rebuild_ivf",
+            [](const std::string& path, int64_t nlist, int64_t nprobe) {
+                without_gil([&] { FaceIndex::rebuild_ivf(path, nlist, nprobe); });
+            },
+            py::arg("path"), py::arg("nlist") = 0, py::arg("nprobe") = 0,
+            "Retrain the IVF cells of the index at path (repairs a missing, damaged or stale .ivf).")
         .def_static("open", [](const std::string& path) { return without_gil([&] { return FaceIndex::open(path); }); },
                     py::arg("path"), "Open an existing index.")
         .def(

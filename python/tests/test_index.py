@@ -60,3 +60,21 @@ def test_errors(tmp_path, faces):
         facecluster.FaceIndex.open(str(tmp_path / "none.fcx"))
     with pytest.raises(ValueError, match="already in the index"):
         index.add(faces[:1], ids=[5])
+
+
+def test_ivf_index_and_its_cell_file(tmp_path, faces):
+    path = str(tmp_path / "ivf.fcx")
+    index = facecluster.FaceIndex.create(path, faces[:800], k=20, ndde_k=10, search="ivf", nlist=20, nprobe=4)
+    index.add(faces[800:])
+    assert index.verify() == []
+    with open(path + ".ivf", "r+b") as f:  # damage the cell file
+        f.seek(40)
+        byte = f.read(1)
+        f.seek(40)
+        f.write(bytes([byte[0] ^ 0x5A]))
+    with pytest.raises(OSError, match="damaged.*rebuild-ivf"):
+        facecluster.FaceIndex.open(path)
+    facecluster.FaceIndex.rebuild_ivf(path)
+    assert facecluster.FaceIndex.open(path).verify() == []
+    with pytest.raises(ValueError, match="search='hnsw'"):
+        facecluster.FaceIndex.create(str(tmp_path / "h.fcx"), faces[:100], search="hnsw")

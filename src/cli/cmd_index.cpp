@@ -1,4 +1,4 @@
-// facecluster index create|add|remove|constrain|cluster|suggest|export|verify: the
+// facecluster index create|add|remove|constrain|rebuild-ivf|cluster|suggest|export|verify: the
 // persistent, incrementally updated face index (docs/index.md).
 #include <fstream>
 #include <iomanip>
@@ -13,6 +13,7 @@
 #include "facecluster/io/atomic_file.h"
 #include "facecluster/io/features.h"
 #include "facecluster/io/labels.h"
+#include "facecluster/knn/approx_knn.h"
 
 namespace fc::cli {
 namespace {
@@ -109,10 +110,22 @@ void report(const IndexCommon& c, const FaceIndex& index, const UpdateReport& r)
         write_json(c.summary, {{"index", c.index}, {"faces", index.size()}, {"update", to_json(r)}});
 }
 
+/// "exact" | "ivf" | "auto" (ivf once an exact build would cost more than the cluster
+/// command's auto rule allows, kAutoExactMaxWork: about 200K faces at d = 256).
+IndexSearch resolve_search(const std::string& method, const FeatureMatrix& x) {
+    if (method == "exact") return IndexSearch::kExact;
+    if (method == "ivf") return IndexSearch::kIvf;
+    if (method != "auto")
+        throw InvalidArgument("--knn-method '" + method + "': expected one of exact, ivf, auto");
+    const double work = double(x.rows) * double(x.rows) * double(x.cols);
+    return work <= kAutoExactMaxWork ? IndexSearch::kExact : IndexSearch::kIvf;
+}
+
 struct CreateCommand {
     IndexCommon common;
     FeatureOptions input;
     std::string ids;
+    std::string method = "auto";
     IndexParams params;
 
     void execute() {
@@ -120,9 +133,24 @@ struct CreateCommand {
         params.validate();
         if (!common.summary.empty()) check_writable(common.summary);
         const FeatureMatrix x = load_features(input.features, input.dim);
+        params.search = resolve_search(method, x);
         UpdateReport r;
         FaceIndex index = FaceIndex::create(common.index, x, load_ids(ids), params, &r);
         report(common, index, r);
+    }
+};
+
+struct RebuildIvfCommand {
+    IndexCommon common;
+    int64_t nlist = 0;
+    int64_t nprobe = 0;
+
+    void execute() {
+        FaceIndex::rebuild_ivf(common.index, nlist, nprobe);
+        if (common.run.quiet) return;
+        const FaceIndex index = FaceIndex::open(common.index);
+        std::cout << "index " << common.index << ": " << index.size() << " faces filed in "
+                  << index.params().nlist << " IVF cells (nprobe " << index.params().nprobe << ")\n";
     }
 };
 
@@ -191,7 +219,23 @@ void add_index_update_commands(CLI::App* index_cmd) {
                     "Faces in smaller clusters get the unknown label -1")->capture_default_str();
     cmd->add_option("--min-confidence", p.min_confidence,
                     "Faces with a lower confidence get the unknown label -1")->capture_default_str();
+    cmd->add_option("--knn-method", create->method,
+                    "exact, ivf (FAISS k-means cells in a file beside the index) or auto (ivf "
+                    "beyond about 200K faces at d = 256)")->capture_default_str();
+    cmd->add_option("--nlist", p.nlist, "ivf: cells, 0 = round(16 sqrt(n))")->capture_default_str();
+    cmd->add_option("--nprobe", p.nprobe, "ivf: cells scanned per face")->capture_default_str();
     cmd->callback([create] { create->execute(); });
+
+    auto rebuild = std::make_shared<RebuildIvfCommand>();
+    cmd = index_cmd->add_subcommand(
+        "rebuild-ivf", "Retrain the IVF cells of an index and refile every face (switches an exact\n"
+                       "index to ivf; repairs a missing, damaged or stale .ivf file).\n"
+                       "Example: facecluster index rebuild-ivf photos.fcx --nprobe 64");
+    add_common(cmd, rebuild->common, false);
+    cmd->add_option("--nlist", rebuild->nlist, "Cells, 0 = round(16 sqrt(n))")->capture_default_str();
+    cmd->add_option("--nprobe", rebuild->nprobe, "Cells scanned per face, 0 = keep the index's")
+        ->capture_default_str();
+    cmd->callback([rebuild] { rebuild->execute(); });
 
     auto add = std::make_shared<AddCommand>();
     cmd = index_cmd->add_subcommand(

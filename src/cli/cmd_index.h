@@ -12,7 +12,7 @@ class App;
 
 namespace fc::cli {
 
-void add_index_update_commands(CLI::App* index_cmd);  // create, add, remove, constrain
+void add_index_update_commands(CLI::App* index_cmd);  // create, add, remove, constrain, rebuild-ivf
 void add_index_query_commands(CLI::App* index_cmd);   // cluster, suggest, export, verify
 
 /// Prints identity events, one per line, the first 20 only.

@@ -109,7 +109,9 @@ struct VerifyCommand {
                         " difference(s) from a full run (first ones above)");
         if (!run.quiet)
             std::cout << "index " << index_path << ": " << index.size()
-                      << " faces, identical to a full run\n";
+                      << (index.params().search == IndexSearch::kIvf
+                              ? " faces, identical to a full run on its stored (IVF) kNN rows\n"
+                              : " faces, identical to a full run\n");
     }
 };
 

@@ -9,6 +9,8 @@
 #include "facecluster/error.h"
 #include "facecluster/knn/graph.h"
 #include "index/internal/face_index_impl.h"
+#include "index/internal/ivf_cells.h"
+#include "index/internal/ivf_file.h"
 #include "index/internal/update.h"
 
 namespace fc {
@@ -29,6 +31,8 @@ void IndexParams::validate() const {
     if (!(min_confidence >= 0 && min_confidence <= 1))
         fail("min_confidence=" + std::to_string(min_confidence) + ": must be in [0, 1]");
     if (num_threads < 0) fail("num_threads=" + std::to_string(num_threads) + ": must be >= 0");
+    if (nlist < 0) fail("nlist=" + std::to_string(nlist) + ": must be >= 0 (0 = default)");
+    if (nprobe < 1) fail("nprobe=" + std::to_string(nprobe) + ": must be >= 1");
 }
 
 std::string to_string(ClusterEvent::Kind kind) {
@@ -64,6 +68,10 @@ std::vector<int64_t> checked_new_ids(const IndexState& s, int64_t rows, std::spa
     return out;
 }
 
+void remove_index_files(const std::string& path) {
+    for (const char* suffix : {"", "-wal", "-shm", ".ivf", ".ivf.tmp"}) std::filesystem::remove(path + suffix);
+}
+
 }  // namespace
 
 FaceIndex::FaceIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -85,16 +93,21 @@ FaceIndex FaceIndex::create(const std::string& path, const FeatureMatrix& featur
     const FeatureMatrix x = l2_normalize(features, "features");
     try {
         auto impl = std::make_unique<Impl>(internal::Store::create(path), std::move(s));
-        UpdateReport r = impl->update(
-            [&](IndexState& st, Delta& delta) { return internal::add_faces(st, x.data, ids, delta); });
+        UpdateReport r = impl->update([&](IndexState& st, Delta& delta) {
+            UpdateReport out = internal::build_faces(st, x.data, ids, delta);
+            // The cell file goes first: a crash before the commit leaves an incomplete index,
+            // which open refuses (store.cpp), never an index without its cells.
+            if (st.ivf) st.ivf_file = internal::write_ivf_file(internal::ivf_file_path(path), *st.ivf, 1);
+            return out;
+        });
         if (report) *report = std::move(r);
         return FaceIndex(std::move(impl));
     } catch (const IoError& e) {
         if (std::string(e.what()).find("already exists") != std::string::npos) throw;
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        remove_index_files(path);
         throw;
     } catch (...) {
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        remove_index_files(path);
         throw;
     }
 }
@@ -103,6 +116,27 @@ FaceIndex FaceIndex::open(const std::string& path) {
     internal::Store store = internal::Store::open(path);
     IndexState s = store.load();
     return FaceIndex(std::make_unique<Impl>(std::move(store), std::move(s)));
+}
+
+void FaceIndex::rebuild_ivf(const std::string& path, int64_t nlist, int64_t nprobe) {
+    internal::Store store = internal::Store::open(path);
+    IndexState s = store.load(false);  // the cell file may be the reason for the rebuild
+    IndexParams p = s.params;
+    p.search = IndexSearch::kIvf;
+    p.nlist = nlist;
+    if (nprobe > 0) p.nprobe = nprobe;
+    p.validate();
+    Impl impl(std::move(store), std::move(s));
+    impl.update([&](IndexState& st, Delta& delta) {
+        st.params = p;
+        internal::build_ivf(st, nullptr);
+        // Written before the commit: a crash in between leaves a newer file than the index
+        // records, which open reports as stale (the fix is this rebuild again).
+        st.ivf_file = internal::write_ivf_file(internal::ivf_file_path(path), *st.ivf,
+                                               st.ivf_file.generation + 1);
+        delta.cells_rewritten = true;
+        return UpdateReport{};
+    });
 }
 
 UpdateReport FaceIndex::Impl::update(const std::function<UpdateReport(IndexState&, Delta&)>& change) {

@@ -61,6 +61,30 @@ TEST_F(IndexCli, EveryVerbEndToEnd) {
     expect_contains(r.out, {"identical to a full run"});
 }
 
+TEST_F(IndexCli, IvfIndexAndItsCellFile) {
+    CliRun r = run_cli({"index", "create", index(), "--features", in("base.npy"), "--k", "30", "--knn-method",
+                        "ivf", "--nlist", "20", "--nprobe", "4", "-q"});
+    ASSERT_EQ(r.code, 0) << r;
+    r = run_cli({"index", "add", index(), "--features", in("more.npy"), "-q"});
+    ASSERT_EQ(r.code, 0) << r;
+    r = run_cli({"index", "verify", index()});
+    ASSERT_EQ(r.code, 0) << r;
+    expect_contains(r.out, {"700 faces", "stored (IVF) kNN rows"});
+    std::string cells = read_bytes(index() + ".ivf");
+    cells[cells.size() - 3] = static_cast<char>(cells[cells.size() - 3] ^ 0x21);
+    write_bytes(index() + ".ivf", cells);
+    r = run_cli({"index", "cluster", index()});
+    EXPECT_EQ(r.code, 3) << r;
+    expect_contains(r.err, {index() + ".ivf", "damaged", "facecluster index rebuild-ivf " + index()});
+    r = run_cli({"index", "rebuild-ivf", index(), "--nprobe", "6"});
+    ASSERT_EQ(r.code, 0) << r;
+    expect_contains(r.out, {"700 faces filed in 43 IVF cells (nprobe 6)"});  // default nlist: 700 / 16
+    EXPECT_EQ(run_cli({"index", "verify", index(), "-q"}).code, 0);
+    r = run_cli({"index", "create", out("x.fcx"), "--features", in("base.npy"), "--knn-method", "hnsw"});
+    EXPECT_EQ(r.code, 2) << r;
+    expect_contains(r.err, {"--knn-method 'hnsw'", "exact, ivf, auto"});
+}
+
 TEST_F(IndexCli, ErrorsExitWithTheirCodes) {
     ASSERT_EQ(run_cli({"index", "create", index(), "--features", in("base.npy"), "--k", "30", "-q"}).code, 0);
     CliRun r = run_cli({"index", "create", index(), "--features", in("base.npy"), "-q"});

@@ -43,6 +43,17 @@ int64_t cluster_of(const FaceIndex& index, int64_t face) {
     return -2;
 }
 
+/// One cannot-link pair of random members in each cluster of at least `min_size` faces
+/// (pairs of a face with itself dropped).
+std::vector<std::pair<int64_t, int64_t>> random_cannot_links(const FaceIndex& index, size_t min_size,
+                                                             std::mt19937_64& rng) {
+    std::vector<std::pair<int64_t, int64_t>> cannot;
+    for (const auto& [id, m] : members(index))
+        if (m.size() >= min_size) cannot.emplace_back(m[rng() % m.size()], m[rng() % m.size()]);
+    std::erase_if(cannot, [](const auto& p) { return p.first == p.second; });
+    return cannot;
+}
+
 void expect_constraints_hold(const FaceIndex& index) {
     for (const auto& [a, b] : index.cannot_links())
         EXPECT_NE(cluster_of(index, a), cluster_of(index, b)) << a << " " << b;
@@ -90,10 +101,7 @@ TEST(IndexConstraints, NeverViolatedThroughUpdates) {
     FaceIndex index = FaceIndex::create(temp_index_path("never"), rows_of(x, 0, 900), iota_ids(0, 900),
                                         small_params());
     std::mt19937_64 rng(3);
-    std::vector<std::pair<int64_t, int64_t>> cannot;
-    for (const auto& [id, m] : members(index))
-        if (m.size() >= 3) cannot.emplace_back(m[rng() % m.size()], m[rng() % m.size()]);
-    std::erase_if(cannot, [](const auto& p) { return p.first == p.second; });
+    const auto cannot = random_cannot_links(index, 3, rng);
     index.add_cannot_link(cannot);
     std::vector<std::vector<int64_t>> groups;
     for (int g = 0; g < 10; ++g) groups.push_back({int64_t(rng() % 900), int64_t(rng() % 900)});
@@ -135,10 +143,7 @@ TEST(IndexIds, RelinkingTheAffectedClustersEqualsAFullRelink) {
     // Cannot-link pairs inside clusters make the linking skip edges, which a later update
     // may make usable again: the closure in affected_faces must follow them.
     std::mt19937_64 rng(5);
-    std::vector<std::pair<int64_t, int64_t>> cannot;
-    for (const auto& [id, m] : members(index))
-        if (m.size() >= 4) cannot.emplace_back(m[rng() % m.size()], m[rng() % m.size()]);
-    std::erase_if(cannot, [](const auto& p) { return p.first == p.second; });
+    const auto cannot = random_cannot_links(index, 4, rng);
     ASSERT_FALSE(cannot.empty());
     index.add_cannot_link(cannot);
     std::set<int64_t> constrained;
@@ -160,6 +165,37 @@ TEST(IndexIds, RelinkingTheAffectedClustersEqualsAFullRelink) {
     }
     expect_constraints_hold(index);
     EXPECT_TRUE(index.verify().empty());
+}
+
+// A cannot-link pair inside a cluster makes the linking skip one parent edge (child j ->
+// parent i) on the tree path between its two faces, so j's part becomes its own cluster one
+// edge below tau away from i's. A removal that changes only i's side (short rows, k = 10,
+// so j's row and D_T(j, i) stay as they were) can free that path; then j's part must join
+// again, which only the reverse-direction widening of affected_faces (the children of the
+// set's faces) finds. Found by search: without the widening, data seed 104 fails at its
+// 65th removal (checked by deleting those two lines of linking.cpp); the other seeds
+// guard against the data generator moving that case.
+TEST(IndexIds, RelinkingFollowsSkippedEdgesIntoChildClusters) {
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        const FeatureMatrix x = synth_faces(1000, 32, 100 + seed);
+        FaceIndex index = FaceIndex::create(temp_index_path("affected_children"), x, {}, small_params(10));
+        std::mt19937_64 rng(seed);
+        const auto cannot = random_cannot_links(index, 15, rng);
+        ASSERT_FALSE(cannot.empty());
+        index.add_cannot_link(cannot);
+        std::set<int64_t> constrained, gone;
+        for (const auto& [a, b] : cannot) constrained.insert(a), constrained.insert(b);
+        for (int r = 0; r < 150; ++r) {
+            const auto f = static_cast<int64_t>(rng() % 1000);
+            if (constrained.count(f) || gone.count(f)) continue;  // keeps the constraints
+            gone.insert(f);
+            index.remove(std::vector<int64_t>{f});
+            expect_full_relink_changes_nothing(index, "seed " + std::to_string(seed) + ", removal " +
+                                                          std::to_string(r));
+            if (::testing::Test::HasFailure()) return;
+        }
+        expect_constraints_hold(index);
+    }
 }
 
 TEST(IndexIds, UntouchedClustersKeepTheirIds) {

@@ -48,18 +48,44 @@ TEST(IndexCrash, Child) {
     }
 }
 
-pid_t spawn_child(const std::string& path) {
-    std::vector<std::string> env_strings{"FC_INDEX_CRASH_CHILD=" + path, "OMP_NUM_THREADS=1"};
+/// Not a test on its own: the child of IndexCrash.KillNineDuringIvfRebuilds, which adds faces
+/// and rewrites the IVF cell file (rebuild_ivf) in a loop.
+TEST(IndexCrash, IvfChild) {
+    const char* path = std::getenv("FC_INDEX_IVF_CRASH_CHILD");
+    if (!path) GTEST_SKIP() << "runs only as the child of IndexCrash.KillNineDuringIvfRebuilds";
+    const FeatureMatrix pool = synth_faces(kPool, 32, 78);
+    for (int64_t round = 0;; ++round) {
+        FaceIndex::rebuild_ivf(path, 8 + round % 8, 4);
+        FaceIndex index = FaceIndex::open(path);
+        const int64_t next = index.face_ids().back() + 1, batch = 20;
+        const int64_t start = next % (kPool - batch);
+        index.add(rows_of(pool, start, start + batch), iota_ids(next, next + batch));
+    }
+}
+
+pid_t spawn_child(const std::string& path, const std::string& variable = "FC_INDEX_CRASH_CHILD",
+                  const std::string& test = "IndexCrash.Child") {
+    std::vector<std::string> env_strings{variable + "=" + path, "OMP_NUM_THREADS=1"};
     std::vector<char*> envp;
     for (auto& e : env_strings) envp.push_back(e.data());
     for (char** e = environ; *e; ++e) envp.push_back(*e);
     envp.push_back(nullptr);
     std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    std::string filter = "--gtest_filter=IndexCrash.Child";
+    std::string filter = "--gtest_filter=" + test;
     char* argv[] = {self.data(), filter.data(), nullptr};
     pid_t pid = 0;
     EXPECT_EQ(posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv, envp.data()), 0);
     return pid;
+}
+
+/// Sends SIGKILL to the child after `ms` milliseconds and reaps it.
+void kill_after(pid_t pid, unsigned ms) {
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the child exited by itself (status " << status << ")";
 }
 
 TEST(IndexCrash, KillNineLeavesAConsistentIndex) {
@@ -69,13 +95,7 @@ TEST(IndexCrash, KillNineLeavesAConsistentIndex) {
     int64_t last_size = 600;
     int changed = 0;
     for (int trial = 0; trial < 6; ++trial) {
-        const pid_t pid = spawn_child(path);
-        ASSERT_GT(pid, 0);
-        std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
-        ASSERT_EQ(kill(pid, SIGKILL), 0);
-        int status = 0;
-        ASSERT_EQ(waitpid(pid, &status, 0), pid);
-        ASSERT_TRUE(WIFSIGNALED(status)) << "the child exited by itself (status " << status << ")";
+        ASSERT_NO_FATAL_FAILURE(kill_after(spawn_child(path), 300 + rng() % 700));
         const FaceIndex index = FaceIndex::open(path);
         const std::vector<std::string> errors = index.verify();
         EXPECT_TRUE(errors.empty()) << "trial " << trial << ": " << errors.front();
@@ -83,6 +103,30 @@ TEST(IndexCrash, KillNineLeavesAConsistentIndex) {
         last_size = index.size();
     }
     EXPECT_GT(changed, 0) << "no child ever committed an update: the kills proved nothing";
+}
+
+// The cell file is written to a temporary name and renamed before the index records it, so a
+// kill leaves either a consistent pair or a file one generation newer than the index (stale:
+// refused with the rebuild command, which repairs it), never a torn file.
+TEST(IndexCrash, KillNineDuringIvfRebuilds) {
+    const std::string path = temp_index_path("crash_ivf");
+    FaceIndex::create(path, synth_faces(600, 32, 78), {}, testing::ivf_params(12, 4));
+    std::mt19937 rng(12);
+    int stale = 0;
+    for (int trial = 0; trial < 5; ++trial) {
+        ASSERT_NO_FATAL_FAILURE(kill_after(
+            spawn_child(path, "FC_INDEX_IVF_CRASH_CHILD", "IndexCrash.IvfChild"), 300 + rng() % 700));
+        try {
+            FaceIndex::open(path);
+        } catch (const IoError& e) {
+            testing::expect_contains(e.what(), {path + ".ivf", "stale", "rebuild-ivf"});
+            ++stale;
+            FaceIndex::rebuild_ivf(path);
+        }
+        const std::vector<std::string> errors = FaceIndex::open(path).verify();
+        EXPECT_TRUE(errors.empty()) << "trial " << trial << ": " << errors.front();
+    }
+    RecordProperty("stale_after_kill", stale);
 }
 
 TEST(IndexErrors, FilesAndArguments) {

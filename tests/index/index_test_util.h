@@ -37,12 +37,12 @@ inline std::vector<int64_t> iota_ids(int64_t begin, int64_t end) {
     return ids;
 }
 
-/// A fresh path in the test's temporary folder (removed with its WAL files first).
+/// A fresh path in the test's temporary folder (removed with its WAL and IVF files first).
 inline std::string temp_index_path(const std::string& name) {
     const auto dir = std::filesystem::temp_directory_path() / "fc_index_tests";
     std::filesystem::create_directories(dir);
     const std::string path = (dir / (name + ".fcx")).string();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    for (const char* suffix : {"", "-wal", "-shm", ".ivf", ".ivf.tmp"}) std::filesystem::remove(path + suffix);
     return path;
 }
 
@@ -50,6 +50,15 @@ inline IndexParams small_params(int64_t k = 20) {
     IndexParams p;
     p.k = k;
     p.ndde_k = std::min<int64_t>(10, k);
+    return p;
+}
+
+/// small_params with the IVF search over nlist cells, nprobe of them per face.
+inline IndexParams ivf_params(int64_t nlist, int64_t nprobe, int64_t k = 20) {
+    IndexParams p = small_params(k);
+    p.search = IndexSearch::kIvf;
+    p.nlist = nlist;
+    p.nprobe = nprobe;
     return p;
 }
 

@@ -18,6 +18,18 @@
 
 namespace fc {
 
+/// How an index finds the kNN rows of new faces (and of rows a removal shortens).
+enum class IndexSearch {
+    /// Every face against all n stored faces (BLAS), re-ranked exactly: each row is the
+    /// exact top k, and updates equal a full run bit for bit. O(b n d) per update of b faces.
+    kExact,
+    /// FAISS spherical k-means cells (a file beside the index, "<index>.ivf"); a face is
+    /// compared with the faces of its nprobe nearest cells only. Rows are the exact top k of
+    /// those candidates; updates approximate a full run (docs/index.md, "Approximate search",
+    /// gives how and how much they differ). O(b nprobe (n / nlist) d) per update.
+    kIvf,
+};
+
 /// Method parameters of an index, fixed at creation (METHOD.md §8 defaults) except tau and
 /// the unknown rule, which `set_tau` / `set_unknown_rule` change without recomputation.
 struct IndexParams {
@@ -31,6 +43,14 @@ struct IndexParams {
     /// ... or when its confidence is below this; [0, 1]. 0 = only the size rule.
     double min_confidence = 0.0;
     int num_threads = 0;        ///< 0 = all cores; results do not depend on it
+    /// kExact (the default: exact rows, updates equal to a full run) or kIvf (for large
+    /// collections: an exact build is O(n^2 d), about 5 CPU-hours at 1M x 256 on 2 cores).
+    IndexSearch search = IndexSearch::kExact;
+    /// kIvf: k-means cells; >= 0. 0 = round(16 sqrt(n)) at most n / 16 (16000 at 1M faces),
+    /// chosen at create (and stored); at most n.
+    int64_t nlist = 0;
+    /// kIvf: cells scanned per query; >= 1 (capped at nlist). Time and recall grow with it.
+    int64_t nprobe = 64;
 
     /// Throws InvalidArgument naming the field.
     void validate() const;
@@ -111,6 +131,12 @@ public:
     /// changes nothing. Then the faces are relinked and ids remapped.
     UpdateReport add_cannot_link(std::span<const std::pair<int64_t, int64_t>> pairs);
     UpdateReport add_must_link(std::span<const std::vector<int64_t>> groups);
+
+    /// (Re)trains the IVF cells on the stored faces and files every face (kIvf from now on;
+    /// nlist 0 = the default, nprobe 0 = keep the current value). Writes a new generation of
+    /// the cell file, then records it in the index; kNN rows are kept. The fix for a damaged,
+    /// missing or stale cell file: works without reading it.
+    static void rebuild_ivf(const std::string& path, int64_t nlist = 0, int64_t nprobe = 0);
 
     /// Re-links with another tau (parents are tau-independent: no recomputation).
     UpdateReport set_tau(double tau);

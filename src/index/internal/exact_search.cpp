@@ -10,20 +10,9 @@ namespace fc::internal {
 
 namespace {
 
-/// Float32 BLAS scores differ from exact ones by at most ~d * 2^-23 (3e-5 at d = 256) for
-/// unit vectors; candidates are kept with this margin, then decided exactly.
-constexpr float kSlack = 1e-4f;
-constexpr int64_t kExtra = 16;        // candidates beyond k re-ranked exactly
 constexpr int64_t kQueryBlock = 256;  // queries per BLAS product
 constexpr int64_t kBaseBlock = 4096;  // faces per BLAS product
 constexpr int64_t kParallelQueries = 16;  // fewer queries are scanned on one thread
-
-using Candidate = std::pair<float, int32_t>;  // (approximate distance, slot)
-
-struct QueryState {
-    std::vector<Candidate> heap;     // max-heap of the `keep` smallest approximate distances
-    std::vector<int32_t> reverse;    // rows this query may enter
-};
 
 /// scores = q * base^T for a few queries: BLAS would wake its thread pool for microseconds of
 /// work. The scores only select candidates, so the summation order does not matter.
@@ -38,24 +27,53 @@ void small_product(const float* q, int64_t qn, const float* base, int64_t bn, in
 }
 
 void scan_scores(const IndexState& s, const float* scores, int64_t b0, int64_t bn, int64_t keep,
-                 int32_t reverse_below, QueryState& q) {
-    const int64_t k = s.k();
-    for (int64_t b = 0; b < bn; ++b) {
-        const float ad = 1.0f - scores[b];
-        const auto slot = static_cast<int32_t>(b0 + b);
-        if (static_cast<int64_t>(q.heap.size()) < keep) {
-            q.heap.emplace_back(ad, slot);
-            std::push_heap(q.heap.begin(), q.heap.end());
-        } else if (ad < q.heap.front().first) {
-            std::pop_heap(q.heap.begin(), q.heap.end());
-            q.heap.back() = {ad, slot};
-            std::push_heap(q.heap.begin(), q.heap.end());
-        }
-        if (slot < reverse_below && ad <= s.nd[slot * k + k - 1] + kSlack) q.reverse.push_back(slot);
+                 int32_t reverse_below, Candidates& q) {
+    for (int64_t b = 0; b < bn; ++b)
+        q.offer(s, 1.0f - scores[b], static_cast<int32_t>(b0 + b), keep, reverse_below);
+}
+
+void finish_query(const IndexState& s, int32_t qs, const Candidates& q, int32_t* ids, float* dists) {
+    const int64_t k = s.k(), n = s.n();
+    rank_exact(s, qs, q.slots(), ids, dists);
+    // Every face outside the heap has approximate distance >= the heap's largest, so its
+    // exact distance is >= that - kSlack. If that bound does not clear the k-th exact
+    // distance (near-ties), decide this row over all faces exactly.
+    const bool complete = static_cast<int64_t>(q.heap.size()) >= n;
+    if (!complete && !(q.heap.front().first - kSlack > dists[k - 1])) {
+        std::vector<int32_t> all(static_cast<size_t>(n));
+        for (int32_t j = 0; j < n; ++j) all[j] = j;
+        rank_exact(s, qs, std::move(all), ids, dists);
     }
 }
 
-/// Exact top-k of query slot `qs` among `cands`, written to ids/dists (k entries).
+}  // namespace
+
+void Candidates::offer(float approx_dist, int32_t slot, int64_t keep) {
+    if (static_cast<int64_t>(heap.size()) < keep) {
+        heap.emplace_back(approx_dist, slot);
+        std::push_heap(heap.begin(), heap.end());
+    } else if (approx_dist < heap.front().first) {
+        std::pop_heap(heap.begin(), heap.end());
+        heap.back() = {approx_dist, slot};
+        std::push_heap(heap.begin(), heap.end());
+    }
+}
+
+void Candidates::offer(const IndexState& s, float approx_dist, int32_t slot, int64_t keep,
+                       int32_t reverse_below) {
+    offer(approx_dist, slot, keep);
+    const int64_t k = s.k();
+    if (slot < reverse_below && approx_dist <= s.nd[slot * k + k - 1] + kSlack)
+        reverse.push_back(slot);
+}
+
+std::vector<int32_t> Candidates::slots() const {
+    std::vector<int32_t> out;
+    out.reserve(heap.size());
+    for (const auto& c : heap) out.push_back(c.second);
+    return out;
+}
+
 void rank_exact(const IndexState& s, int32_t qs, std::vector<int32_t> cands, int32_t* ids,
                 float* dists) {
     std::vector<std::pair<float, int32_t>> exact;
@@ -73,23 +91,21 @@ void rank_exact(const IndexState& s, int32_t qs, std::vector<int32_t> cands, int
     }
 }
 
-void finish_query(const IndexState& s, int32_t qs, QueryState& q, int32_t* ids, float* dists) {
-    const int64_t k = s.k(), n = s.n();
-    std::vector<int32_t> cands;
-    for (const auto& c : q.heap) cands.push_back(c.second);
-    rank_exact(s, qs, cands, ids, dists);
-    // Every face outside the heap has approximate distance >= the heap's largest, so its
-    // exact distance is >= that - kSlack. If that bound does not clear the k-th exact
-    // distance (near-ties), decide this row over all faces exactly.
-    const bool complete = static_cast<int64_t>(q.heap.size()) >= n;
-    if (!complete && !(q.heap.front().first - kSlack > dists[k - 1])) {
-        std::vector<int32_t> all(static_cast<size_t>(n));
-        for (int32_t j = 0; j < n; ++j) all[j] = j;
-        rank_exact(s, qs, std::move(all), ids, dists);
+void confirm_reverse(const IndexState& s, int32_t qs, const std::vector<int32_t>& rows,
+                     std::vector<ReverseHit>& out) {
+    const int64_t k = s.k();
+    for (int32_t row : rows) {
+        const float dist = exact_distance(s.vec(row), s.vec(qs), s.d);
+        if (s.entry_less(dist, qs, s.nd[row * k + k - 1], s.nbr[row * k + k - 1]))
+            out.push_back({row, qs, dist});
     }
 }
 
-}  // namespace
+void sort_reverse(const IndexState& s, std::vector<ReverseHit>& hits) {
+    std::sort(hits.begin(), hits.end(), [&](const ReverseHit& a, const ReverseHit& b) {
+        return a.row != b.row ? a.row < b.row : s.fid[a.face] < s.fid[b.face];
+    });
+}
 
 float exact_distance(const float* a, const float* b, int64_t d) {
     double dot = 0;
@@ -111,7 +127,7 @@ SearchOutput search_rows(const IndexState& s, const std::vector<int32_t>& querie
         const int64_t qn = std::min<int64_t>(kQueryBlock, int64_t(queries.size() - q0));
         for (int64_t q = 0; q < qn; ++q)
             std::copy_n(s.vec(queries[q0 + q]), d, &qbuf[q * d]);
-        std::vector<QueryState> st(static_cast<size_t>(qn));
+        std::vector<Candidates> st(static_cast<size_t>(qn));
         for (int64_t b0 = 0; b0 < n; b0 += kBaseBlock) {
             const int64_t bn = std::min(kBaseBlock, n - b0);
             if (qn >= kParallelQueries)
@@ -128,18 +144,9 @@ SearchOutput search_rows(const IndexState& s, const std::vector<int32_t>& querie
 #pragma omp parallel for schedule(dynamic, 8) num_threads(threads) if (qn >= kParallelQueries)
         for (int64_t q = 0; q < qn; ++q)
             finish_query(s, queries[q0 + q], st[q], &out.ids[(q0 + q) * k], &out.dists[(q0 + q) * k]);
-        for (int64_t q = 0; q < qn; ++q) {
-            const int32_t qs = queries[q0 + q];
-            for (int32_t row : st[q].reverse) {
-                const float dist = exact_distance(s.vec(row), s.vec(qs), d);
-                if (s.entry_less(dist, qs, s.nd[row * k + k - 1], s.nbr[row * k + k - 1]))
-                    out.reverse.push_back({row, qs, dist});
-            }
-        }
+        for (int64_t q = 0; q < qn; ++q) confirm_reverse(s, queries[q0 + q], st[q].reverse, out.reverse);
     }
-    std::sort(out.reverse.begin(), out.reverse.end(), [&](const ReverseHit& a, const ReverseHit& b) {
-        return a.row != b.row ? a.row < b.row : s.fid[a.face] < s.fid[b.face];
-    });
+    sort_reverse(s, out.reverse);
     return out;
 }
 

@@ -77,10 +77,26 @@ void set_row(IndexState& s, int32_t i, const int32_t* ids, const float* dists) {
     refresh_row_terms(s, i);
 }
 
+namespace {
+
+/// Keeps the IVF cell lists in step with erase_slot's move of `last` into `v`.
+void erase_cell_entry(IndexState& s, int32_t v, int32_t last) {
+    if (s.cell.empty()) return;
+    erase_from(s.members[s.cell[v]], v);
+    if (v != last) {
+        std::replace(s.members[s.cell[last]].begin(), s.members[s.cell[last]].end(), last, v);
+        s.cell[v] = s.cell[last];
+    }
+    s.cell.pop_back();
+}
+
+}  // namespace
+
 void erase_slot(IndexState& s, int32_t v) {
     const int64_t k = s.k(), d = s.d;
     const auto last = static_cast<int32_t>(s.n() - 1);
     FC_CHECK(s.in[v].empty());
+    erase_cell_entry(s, v, last);
     s.slot_of.erase(s.fid[v]);
     if (v != last) {
         for (int32_t i : s.in[last])

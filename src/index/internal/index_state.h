@@ -8,6 +8,7 @@
 /// order-sensitive result is made canonical by face id.
 
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -15,6 +16,15 @@
 #include "facecluster/index/face_index.h"
 
 namespace fc::internal {
+
+struct IvfQuantizer;  // ivf_cells.h
+
+/// What the index file records about its IVF quantizer file (IndexParams::search = kIvf).
+struct IvfFileInfo {
+    int64_t generation = 0;  ///< 1 at create, +1 per rebuild; 0 = no file
+    int64_t bytes = 0;
+    uint64_t checksum = 0;   ///< FNV-1a 64 of the whole file
+};
 
 /// Distance stored for a missing neighbour (rows shorter than k while n < k); sorts last.
 constexpr float kMissingDist = 2.0f;
@@ -38,6 +48,11 @@ struct IndexState {
     int64_t next_cluster = 0;                 ///< next fresh cluster id
     std::vector<std::pair<int64_t, int64_t>> cannot;  ///< face id pairs, a < b
     std::vector<std::pair<int64_t, int64_t>> must;    ///< face id pairs, a < b
+    // IVF candidate search (params.search == kIvf; empty otherwise), see ivf_cells.h
+    std::shared_ptr<const IvfQuantizer> ivf;  ///< the trained cells
+    IvfFileInfo ivf_file;                     ///< what the file holding them must match
+    std::vector<int32_t> cell;                ///< cell of each slot
+    std::vector<std::vector<int32_t>> members;  ///< slots of each cell (any order)
 
     int64_t n() const { return static_cast<int64_t>(fid.size()); }
     int64_t k() const { return params.k; }

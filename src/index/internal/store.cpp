@@ -6,6 +6,8 @@
 #include <map>
 
 #include "facecluster/error.h"
+#include "index/internal/ivf_cells.h"
+#include "index/internal/ivf_file.h"
 
 namespace fc::internal {
 
@@ -27,6 +29,7 @@ CREATE TABLE faces(
     linked INTEGER NOT NULL); -- the parent edge joined the cluster
 CREATE TABLE cannot_link(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
 CREATE TABLE must_link(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE TABLE ivf_cells(face_id INTEGER PRIMARY KEY, cell INTEGER NOT NULL);
 CREATE TABLE events(seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL,
                     kind TEXT NOT NULL, cluster INTEGER NOT NULL, others TEXT NOT NULL);
 )sql";
@@ -107,7 +110,28 @@ std::map<std::string, std::string> meta_values(const IndexState& s) {
             {"tau", number(p.tau)},
             {"min_cluster_size", std::to_string(p.min_cluster_size)},
             {"min_confidence", number(p.min_confidence)},
-            {"next_cluster", std::to_string(s.next_cluster)}};
+            {"next_cluster", std::to_string(s.next_cluster)},
+            {"search", p.search == IndexSearch::kIvf ? "ivf" : "exact"},
+            {"nlist", std::to_string(p.nlist)},
+            {"nprobe", std::to_string(p.nprobe)},
+            {"ivf_generation", std::to_string(s.ivf_file.generation)},
+            {"ivf_bytes", std::to_string(s.ivf_file.bytes)},
+            {"ivf_checksum", std::to_string(s.ivf_file.checksum)}};
+}
+
+void write_cells(sqlite3* db, const std::string& path, const IndexState& s, const Delta& delta) {
+    if (delta.cells_rewritten) {
+        exec(db, path, "CREATE TABLE IF NOT EXISTS ivf_cells(face_id INTEGER PRIMARY KEY, cell INTEGER NOT NULL)");
+        exec(db, path, "DELETE FROM ivf_cells");
+    }
+    if (s.cell.empty()) return;
+    Stmt del(db, path, "DELETE FROM ivf_cells WHERE face_id = ?");
+    for (int64_t id : delta.deleted) del.i64(id).run();
+    Stmt ins(db, path, "INSERT OR REPLACE INTO ivf_cells VALUES(?, ?)");
+    if (delta.cells_rewritten)
+        for (int32_t i = 0; i < s.n(); ++i) ins.i64(s.fid[i]).i64(s.cell[i]).run();
+    else
+        for (int32_t i : delta.inserted) ins.i64(s.fid[i]).i64(s.cell[i]).run();
 }
 
 std::vector<int64_t> row_face_ids(const IndexState& s, int32_t i) {
@@ -151,6 +175,7 @@ void write_changes(sqlite3* db, const std::string& path, const IndexState& s, co
         bind_derived(upd, s, i);
         upd.i64(s.fid[i]).run();
     }
+    write_cells(db, path, s, delta);
     if (delta.constraints_changed) {
         write_pairs(db, path, "cannot_link", s.cannot);
         write_pairs(db, path, "must_link", s.must);
@@ -240,7 +265,33 @@ Store& Store::operator=(Store&& other) noexcept {
 
 Store::~Store() { sqlite3_close(db_); }
 
-IndexState Store::load() const {
+namespace {
+
+/// Reads the IVF cell file and every face's cell into s (slots already loaded).
+void load_ivf(sqlite3* db, const std::string& path, IndexState& s) {
+    s.ivf = read_ivf_file(ivf_file_path(path), path, s.ivf_file, s.d);
+    std::vector<int32_t> cell(static_cast<size_t>(s.n()), -1);
+    Stmt st(db, path, "SELECT face_id, cell FROM ivf_cells");
+    while (st.next()) {
+        auto it = s.slot_of.find(sqlite3_column_int64(st.get(), 0));
+        const int64_t c = sqlite3_column_int64(st.get(), 1);
+        if (it == s.slot_of.end() || c < 0 || c >= s.ivf->nlist())
+            throw IoError(path + ": table ivf_cells holds face " +
+                          std::to_string(sqlite3_column_int64(st.get(), 0)) + " in cell " + std::to_string(c) +
+                          ", which the index cannot hold (nlist " + std::to_string(s.ivf->nlist()) +
+                          "); rebuild the cells with 'facecluster index rebuild-ivf " + path + "'");
+        cell[it->second] = static_cast<int32_t>(c);
+    }
+    for (int32_t i = 0; i < s.n(); ++i)
+        if (cell[i] < 0)
+            throw IoError(path + ": face " + std::to_string(s.fid[i]) + " has no IVF cell; rebuild the cells with "
+                          "'facecluster index rebuild-ivf " + path + "'");
+    set_cells(s, std::move(cell));
+}
+
+}  // namespace
+
+IndexState Store::load(bool read_ivf) const {
     auto meta = read_meta(db_, path_);
     IndexState s;
     s.d = std::stoll(meta["d"]);
@@ -252,6 +303,15 @@ IndexState Store::load() const {
     s.params.min_cluster_size = std::stoll(meta["min_cluster_size"]);
     s.params.min_confidence = std::stod(meta["min_confidence"]);
     s.next_cluster = std::stoll(meta["next_cluster"]);
+    const bool ivf = meta["search"] == "ivf";
+    if (ivf) {
+        s.params.search = IndexSearch::kIvf;
+        s.params.nlist = std::stoll(meta["nlist"]);
+        s.params.nprobe = std::stoll(meta["nprobe"]);
+        s.ivf_file.generation = std::stoll(meta["ivf_generation"]);
+        s.ivf_file.bytes = std::stoll(meta["ivf_bytes"]);
+        s.ivf_file.checksum = std::stoull(meta["ivf_checksum"]);
+    }
     revision_ = std::stoll(meta["revision"]);
     const int64_t k = s.k();
     std::vector<int64_t> rows;  // neighbour face ids, mapped to slots once all are loaded
@@ -295,6 +355,7 @@ IndexState Store::load() const {
         while (pairs.next())
             out.emplace_back(sqlite3_column_int64(pairs.get(), 0), sqlite3_column_int64(pairs.get(), 1));
     }
+    if (ivf && read_ivf) load_ivf(db_, path_, s);
     return s;
 }
 

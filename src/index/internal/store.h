@@ -19,6 +19,7 @@ struct Delta {
     std::vector<int32_t> updated;       ///< existing slots whose derived columns changed
     std::vector<int64_t> deleted;       ///< removed face ids
     bool constraints_changed = false;
+    bool cells_rewritten = false;       ///< every face's IVF cell is new (rebuild_ivf)
 };
 
 class Store {
@@ -31,8 +32,9 @@ public:
     Store& operator=(Store&& other) noexcept;
     ~Store();
 
-    /// Reads the whole index and remembers its revision.
-    IndexState load() const;
+    /// Reads the whole index and remembers its revision. For an IVF index also reads and
+    /// checks the cell file (ivf_file.h) unless `read_ivf` is false (then s.ivf stays null).
+    IndexState load(bool read_ivf = true) const;
     /// Writes `delta` of `s` and the meta values as one transaction; rolls back on error.
     /// Throws Error, writing nothing, when another process committed an update since this
     /// store was loaded (its in-memory state would be stale).

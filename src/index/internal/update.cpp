@@ -6,8 +6,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "facecluster/error.h"
 #include "facecluster/parallel.h"
 #include "index/internal/exact_search.h"
+#include "index/internal/ivf_cells.h"
 #include "index/internal/linking.h"
 
 namespace fc::internal {
@@ -189,22 +191,20 @@ void merge_hits(const IndexState& s, int32_t i, const ReverseHit* begin, const R
         ids[a] = entries[a].second, dists[a] = entries[a].first;
 }
 
-}  // namespace
+SearchOutput find_rows(const IndexState& s, const std::vector<int32_t>& queries, int32_t reverse_below) {
+    return s.ivf ? ivf_search_rows(s, queries, reverse_below) : search_rows(s, queries, reverse_below);
+}
 
-UpdateReport add_faces(IndexState& s, const float* x, const std::vector<int64_t>& ids, Delta& delta) {
-    UpdateReport r;
+/// Writes the rows of the new slots [first_new, n) and merges the reverse hits into the
+/// rows they enter, then settles densities, parents and links.
+UpdateReport apply_rows(IndexState& s, int32_t first_new, const SearchOutput& out, UpdateReport& r,
+                        Delta& delta) {
     const int64_t k = s.k();
-    const auto first_new = static_cast<int32_t>(s.n());
-    append_faces(s, x, ids);
-    std::vector<int32_t> queries(ids.size());
-    std::iota(queries.begin(), queries.end(), first_new);
-    auto t0 = Clock::now();
-    const SearchOutput out = search_rows(s, queries, first_new);
-    r.seconds_search = since(t0);
     Pending p;
-    for (size_t q = 0; q < queries.size(); ++q)
-        rewrite_row(s, queries[q], &out.ids[q * k], &out.dists[q * k],
-                    density_prefix(s, queries[q]), p);
+    for (int32_t i = first_new; i < s.n(); ++i) {
+        const size_t q = size_t(i - first_new);
+        rewrite_row(s, i, &out.ids[q * k], &out.dists[q * k], density_prefix(s, i), p);
+    }
     std::vector<int32_t> row_ids;
     std::vector<float> row_dists;
     for (size_t h = 0; h < out.reverse.size();) {
@@ -216,8 +216,37 @@ UpdateReport add_faces(IndexState& s, const float* x, const std::vector<int64_t>
         h = e;
     }
     settle(s, p, first_new, {}, r, delta);
-    r.faces_added = static_cast<int64_t>(ids.size());
+    r.faces_added = s.n() - first_new;
     return r;
+}
+
+}  // namespace
+
+UpdateReport add_faces(IndexState& s, const float* x, const std::vector<int64_t>& ids, Delta& delta) {
+    UpdateReport r;
+    const auto first_new = static_cast<int32_t>(s.n());
+    append_faces(s, x, ids);
+    if (s.ivf) file_faces(s, first_new);
+    std::vector<int32_t> queries(ids.size());
+    std::iota(queries.begin(), queries.end(), first_new);
+    const auto t0 = Clock::now();
+    const SearchOutput out = find_rows(s, queries, first_new);
+    r.seconds_search = since(t0);
+    return apply_rows(s, first_new, out, r, delta);
+}
+
+UpdateReport build_faces(IndexState& s, const float* x, const std::vector<int64_t>& ids, Delta& delta,
+                         const SearchOutput* rows) {
+    FC_CHECK(s.n() == 0);
+    if (!rows && s.params.search == IndexSearch::kExact) return add_faces(s, x, ids, delta);
+    UpdateReport r;
+    append_faces(s, x, ids);
+    if (rows) return apply_rows(s, 0, *rows, r, delta);
+    const auto t0 = Clock::now();
+    SearchOutput out;
+    build_ivf(s, &out);
+    r.seconds_search = since(t0);
+    return apply_rows(s, 0, out, r, delta);
 }
 
 UpdateReport remove_faces(IndexState& s, const std::vector<int64_t>& ids, Delta& delta) {
@@ -267,7 +296,7 @@ UpdateReport remove_faces(IndexState& s, const std::vector<int64_t>& ids, Delta&
     for (const auto& [id, prefix] : before) queries.push_back(s.slot_of.at(id));
     std::sort(queries.begin(), queries.end());
     auto t0 = Clock::now();
-    const SearchOutput out = search_rows(s, queries, 0);
+    const SearchOutput out = find_rows(s, queries, 0);
     r.seconds_search = since(t0);
     for (size_t q = 0; q < queries.size(); ++q)
         rewrite_row(s, queries[q], &out.ids[q * k], &out.dists[q * k], before.at(s.fid[queries[q]]), p);

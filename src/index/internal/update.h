@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "index/internal/exact_search.h"
 #include "index/internal/index_state.h"
 #include "index/internal/store.h"
 
@@ -15,6 +16,12 @@ namespace fc::internal {
 
 /// Adds faces (rows of `x` already L2-normalised, ids new and distinct) and fills `delta`.
 UpdateReport add_faces(IndexState& s, const float* x, const std::vector<int64_t>& ids, Delta& delta);
+
+/// The initial build of an empty state: add_faces for kExact; for kIvf trains the cells and
+/// finds every row through them (ivf_cells.h, build_ivf). With `rows` (one per id, slots =
+/// positions in ids) takes those rows instead of searching (verify of an IVF index).
+UpdateReport build_faces(IndexState& s, const float* x, const std::vector<int64_t>& ids, Delta& delta,
+                         const SearchOutput* rows = nullptr);
 
 /// Removes faces by id (all present) and their constraints; fills `delta`.
 UpdateReport remove_faces(IndexState& s, const std::vector<int64_t>& ids, Delta& delta);

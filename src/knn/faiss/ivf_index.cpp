@@ -104,6 +104,13 @@ void IvfIndex::add(const FeatureMatrix& x, const IvfConfig& config) {
     });
 }
 
+std::vector<int32_t> IvfIndex::cells() const {
+    std::vector<int32_t> out(ids_.size());
+    for (int64_t c = 0; c < nlist(); ++c)
+        for (int64_t r = offsets_[c]; r < offsets_[c + 1]; ++r) out[size_t(ids_[size_t(r)])] = int32_t(c);
+    return out;
+}
+
 const float* IvfIndex::cell_rows(int64_t r0, int64_t r1, std::vector<float>& buf) const {
     if (!sq_) return vectors_.data() + r0 * d_;
     buf.resize(static_cast<size_t>((r1 - r0) * d_));

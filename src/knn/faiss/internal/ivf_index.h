@@ -46,6 +46,11 @@ public:
     /// All face ids grouped by cell: queries taken in this order share cells within a block,
     /// which makes the GEMMs of a block larger.
     const std::vector<int32_t>& cell_order() const { return ids_; }
+    int64_t nlist() const { return static_cast<int64_t>(offsets_.size()) - 1; }
+    /// nlist x d unit centroids (row-major).
+    const float* centroids() const { return quantizer_.get_xb(); }
+    /// The cell of each face id (n entries).
+    std::vector<int32_t> cells() const;
 
     double train_seconds = 0;  ///< k-means
     double add_seconds = 0;    ///< assignment and storage
