@@ -136,6 +136,14 @@ void AtomicFile::commit() {
                       " failed: " + internal::errno_text(errno));
     temp_->release();
     committed_ = true;
+    // Make the rename itself durable, so that a record written after commit() (the index's
+    // SQLite row naming this file's generation) never outlives the file across a power
+    // loss. Best effort: a directory that cannot be opened or synced loses nothing written.
+    const int dir = ::open(parent_dir(path_).c_str(), O_RDONLY | O_DIRECTORY);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
 }
 
 void write_text_atomic(const std::string& path, std::string_view text) {

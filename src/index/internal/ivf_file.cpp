@@ -3,17 +3,15 @@
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/io.h>
 #include <faiss/index_io.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <vector>
 
 #include "facecluster/error.h"
+#include "facecluster/io/atomic_file.h"
 #include "index/internal/ivf_cells.h"
 
 namespace fc::internal {
@@ -35,23 +33,6 @@ std::string hex(uint64_t v) {
     return buf;
 }
 
-void write_all(int fd, const std::vector<uint8_t>& bytes, const std::string& path) {
-    size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (w < 0) throw IoError(path + ": write failed: " + std::strerror(errno));
-        done += static_cast<size_t>(w);
-    }
-}
-
-void sync_dir(const std::string& path) {
-    const std::string dir = std::filesystem::absolute(path).parent_path().string();
-    const int fd = ::open(dir.c_str(), O_RDONLY);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
-}
-
 std::string rebuild_hint(const std::string& index_path) {
     return "; rebuild it with 'facecluster index rebuild-ivf " + index_path + "'";
 }
@@ -67,21 +48,9 @@ IvfFileInfo write_ivf_file(const std::string& path, const IvfQuantizer& q, int64
     std::memcpy(bytes.data(), kMagic, sizeof(kMagic));
     std::memcpy(bytes.data() + sizeof(kMagic), &generation, sizeof(generation));
     bytes.insert(bytes.end(), writer.data.begin(), writer.data.end());
-    const std::string tmp = path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) throw IoError(tmp + ": cannot create: " + std::strerror(errno));
-    try {
-        write_all(fd, bytes, tmp);
-        if (::fsync(fd) != 0) throw IoError(tmp + ": fsync failed: " + std::strerror(errno));
-    } catch (...) {
-        ::close(fd);
-        std::filesystem::remove(tmp);
-        throw;
-    }
-    ::close(fd);
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        throw IoError(path + ": cannot rename " + tmp + " over it: " + std::strerror(errno));
-    sync_dir(path);
+    AtomicFile file(path);  // a crash leaves the old file or the new one, never a mix
+    file.write(bytes.data(), bytes.size());
+    file.commit();
     return {generation, static_cast<int64_t>(bytes.size()), fnv1a(bytes)};
 }
 
