@@ -20,8 +20,9 @@
 ///   both kernels measured in units of s, so that scaling every distance (a compressed
 ///   embedding) leaves TPDi and the density order unchanged.
 /// - tau: with sigma_T in units of s the TPDi distance of a same-identity link no longer
-///   depends on the embedding's scale, so one threshold per regime serves every geometry
-///   (tau_dense, tau_tail; blended in u = -ln(1 - tau) with the same w). The chaining test
+///   depends on the embedding's scale, so one threshold per regime served every geometry
+///   measured at k = 80 but one (tau_dense, tau_tail; blended in u = -ln(1 - tau) with the
+///   same w; docs/calibration.md, "Results", says which and that tau_dense depends on k). The chaining test
 ///   below (the last threshold before clusters chain together) picks the first pass's tau and
 ///   is reported beside the final one.
 /// - chaining test: linking the DPC parent candidates in order of distance (one sort and a
@@ -52,8 +53,8 @@ std::string to_string(ParamMode mode);
 
 struct CalibrationParams {
     /// sigma_T = tpdi_factor * s (refined s) for dense identities (tail weight 0); > 0. This
-    /// and the three below were chosen on the synthetic sets of seeds 7 and 11 and LFW
-    /// (docs/calibration.md), then kept fixed for every benchmark row.
+    /// and the five below were chosen at k = 80 on the synthetic sets of seeds 7 and 11 and
+    /// LFW (docs/calibration.md), then kept fixed for every benchmark row.
     double tpdi_factor = 0.6;
     /// sigma_T = tail_tpdi_factor * s when most identities are singletons (tail weight 1); > 0.
     double tail_tpdi_factor = 0.2;
