@@ -152,7 +152,8 @@ class FaceCluster(ParamsMixin):
     timings_ : dict
         Wall seconds per stage (normalize, knn, density, tpdi, dpc_parents, link).
     calibration_ : dict
-        The constants used: mode, tau, ndde_sigma, tpdi_sigma and the distance scale.
+        The constants used: mode, tau, ndde_sigma, tpdi_sigma, the distance scale and (set
+        in calibrated mode) tail_weight and tpdi_factor (docs/calibration.md, step 3).
 
     Examples
     --------

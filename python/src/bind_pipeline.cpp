@@ -49,10 +49,10 @@ void bind_params(py::module_& m) {
         [](ClusterParams& p, const std::string& v) { p.mode = parse_param_mode(v); },
         "'paper' (the constants above) | 'calibrated' (sigmas and tau from the data, no labels; "
         "docs/calibration.md)");
-    FC_PARAM(c, "calib_tpdi_factor", calibration.tpdi_factor, "calibrated sigma_T / scale (0.275)");
+    FC_PARAM(c, "calib_tpdi_factor", calibration.tpdi_factor, "calibrated sigma_T / scale, dense identities (0.6)");
     FC_PARAM(c, "calib_ndde_factor", calibration.ndde_factor, "calibrated NDDe sigma / scale (2)");
-    FC_PARAM(c, "calib_growth_limit", calibration.growth_limit, "calibrated tau: chaining test (0.2)");
-    FC_PARAM(c, "calib_tau_window", calibration.tau_window, "calibrated tau: window (0.02)");
+    FC_PARAM(c, "calib_growth_limit", calibration.growth_limit, "calibrated first pass: chaining test (0.2)");
+    FC_PARAM(c, "calib_tau_window", calibration.tau_window, "calibrated first pass: window (0.02)");
     FC_PARAM(c, "calib_tau", calibration.calibrate_tau,
              "calibrated mode: derive tau (True) or keep `tau` (False)");
     FC_PARAM(c, "calib_ndde_sigma", calibration.calibrate_ndde_sigma,
@@ -101,6 +101,8 @@ py::dict result_out(ClusterResult&& r, const StageRecorder& stages, const GraphI
     cal["ndde_sigma"] = r.calibration.ndde_sigma;
     cal["tpdi_sigma"] = r.calibration.tpdi_sigma;
     cal["scale"] = r.calibration.sigmas.scale;
+    cal["tail_weight"] = r.calibration.regime.tail_weight;
+    cal["tpdi_factor"] = r.calibration.regime.tpdi_factor;
     d["calibration"] = cal;
     d["labels"] = vector_out(std::move(r.labels), {n});
     py::dict timings;

@@ -194,7 +194,10 @@ def test_calibrated_mode_derives_constants_and_is_deterministic():
     cal = runs[0]["calibration"]
     assert cal["mode"] == "calibrated"
     assert 0.3 <= cal["tau"] < 1.0
-    assert cal["tpdi_sigma"] == pytest.approx(0.275 * cal["scale"])
+    # Most nearest neighbours share the identity: the dense regime (docs/calibration.md).
+    assert cal["tail_weight"] == 0.0 and cal["tau"] == pytest.approx(0.625)
+    assert cal["tpdi_sigma"] == pytest.approx(cal["tpdi_factor"] * cal["scale"])
+    assert cal["tpdi_factor"] == pytest.approx(0.6)
     assert np.array_equal(runs[0]["labels"], runs[1]["labels"])
     assert runs[1]["calibration"] == cal
     assert facecluster._core.ClusterParams().mode == "paper"

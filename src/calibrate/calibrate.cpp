@@ -67,6 +67,13 @@ std::string to_string(ParamMode mode) { return mode == ParamMode::kPaper ? "pape
 
 void CalibrationParams::validate() const {
     require_positive(tpdi_factor, "tpdi_factor");
+    require_positive(tail_tpdi_factor, "tail_tpdi_factor");
+    require_range(tau_dense, 0.0, 1.0 - 1e-12, "tau_dense", "(0, 1)");
+    require_range(tau_tail, 0.0, 1.0 - 1e-12, "tau_tail", "(0, 1)");
+    if (!(tail_ratio_lo >= 1 && tail_ratio_hi > tail_ratio_lo && std::isfinite(tail_ratio_hi)))
+        throw InvalidArgument("CalibrationParams.tail_ratio_lo=" + std::to_string(tail_ratio_lo) +
+                              ", tail_ratio_hi=" + std::to_string(tail_ratio_hi) +
+                              ": must satisfy 1 <= tail_ratio_lo < tail_ratio_hi");
     require_positive(ndde_factor, "ndde_factor");
     require_positive(first_pass_factor, "first_pass_factor");
     require_positive(growth_limit, "growth_limit");
@@ -113,6 +120,28 @@ double refine_scale(const KnnGraph& g, const Labels& labels, const CalibrationPa
         });
     if (h.total() < 2) return std::nan("");
     return std::max(h.quantile(0.5), kMinScale);
+}
+
+RegimeCalibration calibrate_regime(double initial_scale, double scale,
+                                   const CalibrationParams& params) {
+    params.validate();
+    if (!(initial_scale > 0) || !(scale > 0))
+        throw InvalidArgument("calibrate_regime: scales " + std::to_string(initial_scale) + ", " +
+                              std::to_string(scale) + " must be > 0");
+    RegimeCalibration out;
+    out.scale_ratio = initial_scale / scale;
+    out.tail_weight = std::clamp((out.scale_ratio - params.tail_ratio_lo) /
+                                     (params.tail_ratio_hi - params.tail_ratio_lo),
+                                 0.0, 1.0);
+    const double w = out.tail_weight;
+    // Geometric blend of the kernel widths, and of the thresholds in u = -ln(1 - tau): TPDi
+    // distances of near pairs pile up close to 1 for a narrow kernel, where u is the scale
+    // in which equal steps move the threshold by similar amounts of raw distance.
+    out.tpdi_factor = std::exp((1 - w) * std::log(params.tpdi_factor) +
+                               w * std::log(params.tail_tpdi_factor));
+    out.tau = 1.0 - std::exp((1 - w) * std::log1p(-params.tau_dense) +
+                             w * std::log1p(-params.tau_tail));
+    return out;
 }
 
 std::vector<double> expected_cluster_sizes(const DpcParents& parents,

@@ -16,8 +16,10 @@ std::string describe(const CalibrationReport& r) {
     std::ostringstream s;
     s.precision(4);
     s << "calibrated constants: distance scale " << r.sigmas.initial_scale << ", refined "
-      << r.sigmas.scale << " -> NDDe sigma " << r.ndde_sigma << ", TPDi sigma " << r.tpdi_sigma
-      << "; tau " << r.tau << " (chaining test: " << r.tau_fit.tau << ", expected cluster size "
+      << r.sigmas.scale << " (ratio " << r.regime.scale_ratio << ", tail weight "
+      << r.regime.tail_weight << ") -> NDDe sigma " << r.ndde_sigma << ", TPDi sigma "
+      << r.tpdi_sigma << "; tau " << r.tau << " (chaining test: " << r.tau_fit.tau
+      << ", expected cluster size "
       << r.tau_fit.expected_size << ", " << r.tau_fit.linked_fraction * 100
       << "% of candidate links kept)";
     return s.str();
@@ -30,7 +32,10 @@ nlohmann::json to_json(const CalibrationReport& r) {
             {"tau", r.tau},
             {"initial_scale", r.sigmas.initial_scale},
             {"scale", r.sigmas.scale},
-            {"tau_from_data", r.tau_fit.tau},
+            {"scale_ratio", r.regime.scale_ratio},
+            {"tail_weight", r.regime.tail_weight},
+            {"tau_from_data", r.regime.tau},
+            {"tau_chaining", r.tau_fit.tau},
             {"expected_size", r.tau_fit.expected_size},
             {"growth", r.tau_fit.growth},
             {"linked_fraction", r.tau_fit.linked_fraction},

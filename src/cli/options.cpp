@@ -42,17 +42,18 @@ void add_method_options(CLI::App* cmd, MethodOptions& o) {
         ->capture_default_str()
         ->check(CLI::IsMember({"paper", "calibrated"}));
     cmd->add_option("--calib-tpdi-factor", p.calibration.tpdi_factor,
-                    "Calibrated mode: sigma_T = factor x refined nearest-neighbour distance scale")
+                    "Calibrated mode: sigma_T = factor x refined nearest-neighbour distance scale "
+                    "when identities are dense (0.2 when most are singletons; docs/calibration.md)")
         ->capture_default_str();
     cmd->add_option("--calib-ndde-factor", p.calibration.ndde_factor,
                     "Calibrated mode: NDDe sigma = factor x nearest-neighbour distance scale")
         ->capture_default_str();
     cmd->add_option("--calib-growth-limit", p.calibration.growth_limit,
-                    "Calibrated mode: tau stops where log(expected cluster size) rises more than "
-                    "this over --calib-tau-window")
+                    "Calibrated mode, first pass: tau stops where log(expected cluster size) rises "
+                    "more than this over --calib-tau-window")
         ->capture_default_str();
     cmd->add_option("--calib-tau-window", p.calibration.tau_window,
-                    "Calibrated mode: window of the chaining test on tau")
+                    "Calibrated mode, first pass: window of the chaining test on tau")
         ->capture_default_str();
     cmd->add_option("--max-conn", p.dpc.max_conn, "Parents linked per face")->capture_default_str();
     o.ndde_sigma_option =

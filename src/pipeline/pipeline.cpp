@@ -108,30 +108,35 @@ void run_core(const ClusterParams& p, StageRecorder* stages, ClusterResult& r) {
     });
 }
 
-double chosen_tau(const DpcParents& parents, const ClusterParams& p, TauCalibration* fit) {
+// Calibrated mode: the regime's tau unless one was given; the chaining test on the final
+// links is kept as a diagnostic either way.
+double chosen_tau(const DpcParents& parents, const ClusterParams& p,
+                  const RegimeCalibration& regime, TauCalibration* fit) {
     *fit = calibrate_tau(parents, p.calibration);
-    return p.calibration.calibrate_tau ? fit->tau : p.dpc.tau;
+    return p.calibration.calibrate_tau ? regime.tau : p.dpc.tau;
 }
 
 // Calibrated mode: the scale of the nearest-neighbour distances, refined by one clustering
-// pass (see calibrate.h), and the params with the resulting sigmas.
+// pass, the regime it implies (see calibrate.h), and the params with the resulting sigmas.
 ClusterParams calibrate_sigmas_for(const ClusterParams& params, StageRecorder* stages,
                                    ClusterResult& r) {
     ClusterParams p = params;
     p.calibration.num_threads = params.num_threads;
     SigmaCalibration& sig = r.calibration.sigmas;
     sig = timed(stages, "calib_sigmas", [&] { return calibrate_sigmas(r.graph, p.calibration); });
-    p = with_sigmas(p, sig.initial_scale, p.calibration.first_pass_factor);
-    if (!p.calibration.refine_scale) return p;
-    // The first pass links at its own calibrated tau even when the final tau is given, so
-    // that the sigmas do not depend on it.
-    const double refined = timed(stages, "calib_pass1", [&] {
-        run_core(p, nullptr, r);
-        const TauCalibration fit = calibrate_tau(r.parents, p.calibration);
-        return refine_scale(r.graph, link_dpc_parents(r.parents, fit.tau), p.calibration);
-    });
-    if (!std::isnan(refined)) sig.scale = refined;
-    return with_sigmas(p, sig.scale, p.calibration.tpdi_factor);
+    if (p.calibration.refine_scale) {
+        // The first pass links at its own chaining-test tau even when the final tau is given,
+        // so that the sigmas do not depend on it.
+        const ClusterParams first = with_sigmas(p, sig.initial_scale, p.calibration.first_pass_factor);
+        const double refined = timed(stages, "calib_pass1", [&] {
+            run_core(first, nullptr, r);
+            const TauCalibration fit = calibrate_tau(r.parents, first.calibration);
+            return refine_scale(r.graph, link_dpc_parents(r.parents, fit.tau), first.calibration);
+        });
+        if (!std::isnan(refined)) sig.scale = refined;
+    }
+    r.calibration.regime = calibrate_regime(sig.initial_scale, sig.scale, p.calibration);
+    return with_sigmas(p, sig.scale, r.calibration.regime.tpdi_factor);
 }
 
 }  // namespace
@@ -159,7 +164,7 @@ ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
     r.calibration.tau = p.dpc.tau;
     if (calibrate)  // paper mode: no extra stage in the summary
         r.calibration.tau = timed(stages, "calib_tau", [&] {
-            return chosen_tau(r.parents, p, &r.calibration.tau_fit);
+            return chosen_tau(r.parents, p, r.calibration.regime, &r.calibration.tau_fit);
         });
     r.labels = timed(stages, "link", [&] { return link_dpc_parents(r.parents, r.calibration.tau); });
     return r;

@@ -73,6 +73,55 @@ TEST(RefineScale, KeepsOnlyFacesWhoseNearestNeighbourShareTheirCluster) {
                              {"2 labels", "5 faces"});
 }
 
+TEST(CalibrateRegime, DenseIdentitiesGetTheWideKernelAndTauDense) {
+    const CalibrationParams cp;
+    const RegimeCalibration r = calibrate_regime(0.33, 0.30, cp);  // ratio 1.1 <= 1.2
+    EXPECT_NEAR(r.scale_ratio, 1.1, 1e-12);
+    EXPECT_EQ(r.tail_weight, 0.0);
+    EXPECT_NEAR(r.tpdi_factor, cp.tpdi_factor, 1e-12);
+    EXPECT_NEAR(r.tau, cp.tau_dense, 1e-12);
+}
+
+TEST(CalibrateRegime, MostlySingletonsGetTheNarrowKernelAndTauTail) {
+    const CalibrationParams cp;
+    const RegimeCalibration r = calibrate_regime(0.6, 0.3, cp);  // ratio 2 >= 1.5
+    EXPECT_EQ(r.tail_weight, 1.0);
+    EXPECT_NEAR(r.tpdi_factor, cp.tail_tpdi_factor, 1e-12);
+    EXPECT_NEAR(r.tau, cp.tau_tail, 1e-12);
+}
+
+TEST(CalibrateRegime, BlendsGeometricallyInBetween) {
+    // Ratio 1.35, halfway: f = sqrt(0.6 * 0.2), 1 - tau = sqrt((1 - 0.625) * (1 - 0.96)).
+    const RegimeCalibration r = calibrate_regime(0.405, 0.3);
+    EXPECT_NEAR(r.tail_weight, 0.5, 1e-12);
+    EXPECT_NEAR(r.tpdi_factor, std::sqrt(0.6 * 0.2), 1e-12);
+    EXPECT_NEAR(r.tau, 1 - std::sqrt(0.375 * 0.04), 1e-12);
+    // Scale-free: a compressed embedding (every distance x 0.1) lands in the same regime.
+    const RegimeCalibration c = calibrate_regime(0.0405, 0.03);
+    EXPECT_NEAR(c.tail_weight, r.tail_weight, 1e-12);
+    EXPECT_NEAR(c.tau, r.tau, 1e-12);
+    testing::expect_contains(testing::error_of<InvalidArgument>([] { calibrate_regime(0.3, 0); }),
+                             {"calibrate_regime", "> 0"});
+}
+
+TEST(CalibrateRegime, FromHandMadeNearestNeighbourDistances) {
+    // Face i's nearest other face is i + 1. Faces 0-4 are one identity, 0-3 with their
+    // nearest face in it at 0.3; 4-10 have a stranger nearest, at 0.6 (5-10 are singletons).
+    // s0 = the median over all faces sits in the strangers' mass, s (own-identity nearest
+    // neighbours only) at 0.3: ratio 2, a long-tailed set.
+    const KnnGraph g = graph_with_rank1({0.3f, 0.3f, 0.3f, 0.3f, 0.6f, 0.6f, 0.6f, 0.6f, 0.6f,
+                                         0.6f, 0.6f});
+    const Labels same = {0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6};
+    const double s0 = calibrate_sigmas(g).initial_scale;
+    const double s = refine_scale(g, same);
+    EXPECT_NEAR(s0, 0.6, 2e-3);
+    EXPECT_NEAR(s, 0.3, 2e-3);
+    EXPECT_EQ(calibrate_regime(s0, s).tail_weight, 1.0);
+    // The same distances with every face's nearest neighbour of its own identity: dense.
+    const Labels all_same(11, 0);
+    EXPECT_EQ(calibrate_regime(s0, refine_scale(g, all_same)).tail_weight, 0.0);
+}
+
 TEST(ExpectedClusterSizes, SumOfSquaredSizesOverN) {
     // 1 -> 0 at 0.1, 2 -> 0 at 0.5, 3 -> 2 at 0.9, 0 is a peak.
     const DpcParents p = parents_of({-1, 0, 0, 2}, {0, 0.1f, 0.5f, 0.9f});
@@ -144,6 +193,14 @@ TEST(CalibrationParams, ValidateNamesTheField) {
         return testing::error_of<InvalidArgument>([&] { p.validate(); });
     };
     testing::expect_contains(error_for([](auto& p) { p.tpdi_factor = 0; }), {"tpdi_factor"});
+    testing::expect_contains(error_for([](auto& p) { p.tail_tpdi_factor = -1; }),
+                             {"tail_tpdi_factor"});
+    testing::expect_contains(error_for([](auto& p) { p.tau_dense = 1; }), {"tau_dense", "(0, 1)"});
+    testing::expect_contains(error_for([](auto& p) { p.tau_tail = 0; }), {"tau_tail"});
+    testing::expect_contains(error_for([](auto& p) { p.tail_ratio_hi = 1.1; }),
+                             {"tail_ratio_lo=1.2", "tail_ratio_hi=1.1"});
+    testing::expect_contains(error_for([](auto& p) { p.tail_ratio_lo = 0.5; }),
+                             {"tail_ratio_lo"});
     testing::expect_contains(error_for([](auto& p) { p.ndde_factor = -1; }), {"ndde_factor"});
     testing::expect_contains(error_for([](auto& p) { p.first_pass_factor = NAN; }),
                              {"first_pass_factor"});

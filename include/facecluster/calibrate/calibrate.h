@@ -8,15 +8,29 @@
 ///   identities are singletons that median is inflated by faces whose nearest neighbour is
 ///   someone else, so one clustering pass with sigmas from s0 follows, and s is refined to
 ///   the median rank-1 distance over faces whose nearest neighbour landed in their cluster.
-/// - sigma_T = tpdi_factor * s and sigma = ndde_factor * s: both kernels measured in units of
-///   s, so that scaling every distance (a compressed embedding) leaves TPDi and the density
-///   order unchanged.
-/// - tau: the last threshold before chaining. Linking the DPC parent candidates in order of
-///   distance (one sort and a union-find give every tau at once), track the expected size
-///   S(tau) = sum_c |c|^2 / n of the cluster of a random face. While links join faces to
-///   their own identity S grows slowly; once they start joining whole clusters to each
-///   other (peaks to foreign identities, singletons chaining) it explodes. tau is the first
-///   grid value where log S grows by more than growth_limit over the next tau_window.
+/// - regime: r = s0 / s. Where most faces' nearest neighbour is a face of their own
+///   identity r is near 1 (ArcFace-like, compressed, LFW: 1.02-1.16 measured); where most
+///   identities are singletons the nearest neighbour is mostly a stranger and r is large
+///   (long-tailed synthetic set: 1.60-1.75). The two want different kernels: dense identities
+///   gain from a wide TPDi kernel (shared neighbours pull sparse members together), whereas
+///   for singletons a wide kernel makes strangers who share neighbours look alike. The tail
+///   weight w = clamp((r - tail_ratio_lo) / (tail_ratio_hi - tail_ratio_lo), 0, 1) blends the
+///   two settings (docs/calibration.md, "Regime").
+/// - sigma_T = f * s with f = tpdi_factor^(1-w) * tail_tpdi_factor^w, sigma = ndde_factor * s:
+///   both kernels measured in units of s, so that scaling every distance (a compressed
+///   embedding) leaves TPDi and the density order unchanged.
+/// - tau: with sigma_T in units of s the TPDi distance of a same-identity link no longer
+///   depends on the embedding's scale, so one threshold per regime served every geometry
+///   measured at k = 80 but one (tau_dense, tau_tail; blended in u = -ln(1 - tau) with the
+///   same w; docs/calibration.md, "Results", says which and that tau_dense depends on k). The chaining test
+///   below (the last threshold before clusters chain together) picks the first pass's tau and
+///   is reported beside the final one.
+/// - chaining test: linking the DPC parent candidates in order of distance (one sort and a
+///   union-find give every tau at once), track the expected size S(tau) = sum_c |c|^2 / n of
+///   the cluster of a random face. While links join faces to their own identity S grows
+///   slowly; once they start joining whole clusters to each other (peaks to foreign
+///   identities, singletons chaining) it explodes. tau is the first grid value where log S
+///   grows by more than growth_limit over the next tau_window.
 
 #include <cstdint>
 #include <string>
@@ -38,20 +52,28 @@ ParamMode parse_param_mode(const std::string& name);
 std::string to_string(ParamMode mode);
 
 struct CalibrationParams {
-    /// sigma_T = tpdi_factor * s (refined s); > 0. The factors were chosen on synthetic sets
-    /// and LFW (docs/calibration.md), then kept fixed for every benchmark row.
-    double tpdi_factor = 0.275;
-    /// sigma_T = first_pass_factor * s0 in the first pass (and the only one without
-    /// refine_scale); > 0.
+    /// sigma_T = tpdi_factor * s (refined s) for dense identities (tail weight 0); > 0. This
+    /// and the five below were chosen at k = 80 on the synthetic sets of seeds 7 and 11 and
+    /// LFW (docs/calibration.md), then kept fixed for every benchmark row.
+    double tpdi_factor = 0.6;
+    /// sigma_T = tail_tpdi_factor * s when most identities are singletons (tail weight 1); > 0.
+    double tail_tpdi_factor = 0.2;
+    double tau_dense = 0.625;  ///< final tau at tail weight 0; in (0, 1)
+    double tau_tail = 0.96;    ///< final tau at tail weight 1; in (0, 1)
+    /// Tail weight 0 up to this ratio s0 / s, 1 from tail_ratio_hi on; 1 <= lo < hi.
+    double tail_ratio_lo = 1.2;
+    double tail_ratio_hi = 1.5;
+    /// sigma_T = first_pass_factor * s0 in the first pass; > 0.
     double first_pass_factor = 0.25;
-    bool refine_scale = true;  ///< run the first pass and refine s (else s = s0)
+    bool refine_scale = true;  ///< run the first pass and refine s (else s = s0, ratio 1)
     /// NDDe sigma = ndde_factor * s; > 0.
     double ndde_factor = 2.0;
     /// Each of the three can be kept from the params (e.g. given on the command line).
     bool calibrate_ndde_sigma = true;
     bool calibrate_tpdi_sigma = true;
     bool calibrate_tau = true;
-    double tau_window = 0.02;   ///< window of the chaining test, in (0, 0.5]
+    /// The chaining test (first pass; reported for the final one): window, in (0, 0.5].
+    double tau_window = 0.02;
     double growth_limit = 0.2;  ///< allowed rise of log S over tau_window; > 0
     double tau_min = 0.3;       ///< grid of candidate taus: tau_min, +tau_step, ..., < 1
     double tau_step = 0.001;    ///< in (0, 0.1]; finer than the ~0.02 span of good taus
@@ -69,6 +91,18 @@ struct SigmaCalibration {
     double ndde_sigma = 0;     ///< ndde_factor * scale
     double tpdi_sigma = 0;     ///< tpdi_factor * scale (first_pass_factor from calibrate_sigmas)
 };
+
+/// Which kernel and threshold the refined scale calls for (see the regime above).
+struct RegimeCalibration {
+    double scale_ratio = 1;  ///< r = s0 / s
+    double tail_weight = 0;  ///< w in [0, 1]: 0 dense identities, 1 mostly singletons
+    double tpdi_factor = 0;  ///< f: sigma_T = f * s
+    double tau = 0;          ///< the threshold for this regime
+};
+
+/// The regime of a set from its initial and refined scales (both > 0). Pure arithmetic, O(1).
+RegimeCalibration calibrate_regime(double initial_scale, double scale,
+                                   const CalibrationParams& params = {});
 
 /// s0 and the first-pass sigmas (scale = s0, tpdi_sigma = first_pass_factor * s0). Requires
 /// rows sorted ascending and k >= 2. s0 is floored at 1e-4 so that a set of exact
@@ -99,8 +133,9 @@ struct CalibrationReport {
     double ndde_sigma = 0;    ///< used by NDDe
     double tpdi_sigma = 0;    ///< used by TPDi
     double tau = 0;           ///< used by DPC linking
-    SigmaCalibration sigmas;  ///< kCalibrated only
-    TauCalibration tau_fit;   ///< kCalibrated only
+    SigmaCalibration sigmas;    ///< kCalibrated only
+    RegimeCalibration regime;   ///< kCalibrated only
+    TauCalibration tau_fit;     ///< kCalibrated only: the chaining test on the final links
 };
 
 /// tau by the chaining test above, over every parent candidate. When S never explodes on the
