@@ -80,9 +80,9 @@ void run_core(const ClusterParams& p, StageRecorder* stages, ClusterResult& r) {
     // One parent per face: TPDi picks it while each row is in cache.
     const bool parents_from_tpdi = p.distance == DistanceKind::kTpdi && !p.full_tpdi &&
                                    p.dpc.max_conn == 1;
+    TpdiParams tp = p.tpdi;
+    tp.num_threads = p.num_threads;
     if (parents_from_tpdi && !p.keep_tpdi_matrix) {
-        TpdiParams tp = p.tpdi;
-        tp.num_threads = p.num_threads;
         const TpdiNearest nearest =
             timed(stages, "tpdi", [&] { return tpdi_nearest_for_dpc(r.graph, r.density, tp); });
         r.parents = timed(stages, "dpc_parents", [&] {
@@ -92,8 +92,6 @@ void run_core(const ClusterParams& p, StageRecorder* stages, ClusterResult& r) {
     }
     std::vector<int16_t> nearest_column;
     if (p.distance == DistanceKind::kTpdi) {
-        TpdiParams tp = p.tpdi;
-        tp.num_threads = p.num_threads;
         r.distance = timed(stages, "tpdi", [&] {
             if (parents_from_tpdi) return tpdi_for_dpc(r.graph, r.density, tp, nearest_column);
             return p.full_tpdi ? tpdi(r.graph, tp) : tpdi_for_dpc(r.graph, r.density, tp);

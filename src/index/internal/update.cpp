@@ -197,7 +197,7 @@ SearchOutput find_rows(const IndexState& s, const std::vector<int32_t>& queries,
 
 /// Writes the rows of the new slots [first_new, n) and merges the reverse hits into the
 /// rows they enter, then settles densities, parents and links.
-UpdateReport apply_rows(IndexState& s, int32_t first_new, const SearchOutput& out, UpdateReport& r,
+UpdateReport apply_rows(IndexState& s, int32_t first_new, const SearchOutput& out, UpdateReport r,
                         Delta& delta) {
     const int64_t k = s.k();
     Pending p;
