@@ -102,6 +102,29 @@ BENCHMARK(BM_TpdiForDpcFileGraph)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+/// The CLI's TPDi path (tpdi_nearest_for_dpc) on FC_BENCH_KNN: every face's nearest parent
+/// (link_below 0 = infinity) or only those under tau 0.7 + the stability delta 0.02, which
+/// lets the kernel skip neighbours whose bound rules them out.
+void BM_TpdiNearestFileGraph(benchmark::State& state) {
+    const char* path = std::getenv("FC_BENCH_KNN");
+    if (path == nullptr) {
+        state.SkipWithError("set FC_BENCH_KNN to a .fcknn graph");
+        return;
+    }
+    static const fc::KnnGraph g = fc::sort_knn_rows(fc::load_knn(path));
+    static const std::vector<double> rho = fc::ndde_approx(g);
+    fc::TpdiParams p;
+    p.num_threads = static_cast<int>(state.range(0));
+    if (state.range(1)) p.link_below = 0.72;
+    for (auto _ : state) benchmark::DoNotOptimize(fc::tpdi_nearest_for_dpc(g, rho, p));
+    state.SetItemsProcessed(state.iterations() * g.n);
+}
+BENCHMARK(BM_TpdiNearestFileGraph)
+    ->ArgsProduct({{1, 2}, {0, 1}})
+    ->ArgNames({"threads", "link_below"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 void BM_UnionFindLink(benchmark::State& state) {
     const auto& g = bench_graph();
     const auto rho = fc::ndde_approx(g);

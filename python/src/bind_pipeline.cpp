@@ -29,6 +29,10 @@ void bind_params(py::module_& m) {
     FC_PARAM(c, "naive_radius", naive.radius, "naive density: distance radius (0.64)");
     FC_PARAM(c, "tpdi_sigma", tpdi.sigma, "TPDi bandwidth sigma_T (0.05)");
     FC_PARAM(c, "tpdi_prune_epsilon", tpdi.prune_epsilon, "TPDi pruning bound, 0 = exact (0)");
+    FC_PARAM(c, "tpdi_link_below", tpdi.link_below,
+             "largest tau the parents will be linked at: TPDi skips what could only link "
+             "above it, and faces whose nearest parent is at or above it get none; ignored "
+             "when calibrating (inf)");
     FC_PARAM(c, "full_tpdi", full_tpdi,
              "False: only the TPDi entries linking reads (others NaN); True: all (False)");
     FC_PARAM(c, "keep_tpdi_matrix", keep_tpdi_matrix,

@@ -1,4 +1,5 @@
 // facecluster cluster: features and/or a kNN graph in, cluster labels (+ metrics) out.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -6,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/calibration_output.h"
 #include "cli/options.h"
+#include "facecluster/calibrate/quality.h"
 #include "facecluster/error.h"
 #include "facecluster/io/atomic_file.h"
 #include "facecluster/io/features.h"
@@ -182,6 +184,11 @@ void ClusterCommand::execute() {
     ClusterParams params = method.params;
     params.num_threads = run.threads;
     params.keep_tpdi_matrix = false;  // the CLI writes labels and parents, never the matrix
+    // The parents are linked at the taus asked for and at tau + delta for the stability
+    // figure, never above: TPDi may skip what could only link above that (pipeline ignores
+    // this when it calibrates).
+    if (!method.tau_from_data())
+        params.tpdi.link_below = *std::max_element(taus.begin(), taus.end()) + QualityParams{}.delta;
     if ((!knn_path.empty() || !model_path.empty()) && method.k_option->count() == 0) params.knn.k = graph.k;
     if (params.knn.k > graph.k)
         throw InvalidArgument("--k " + std::to_string(params.knn.k) + " exceeds the k=" +

@@ -25,6 +25,9 @@ void TpdiParams::validate() const {
     if (num_threads < 0)
         throw InvalidArgument("TpdiParams.num_threads=" + std::to_string(num_threads) +
                               ": must be >= 0");
+    if (!(link_below > 0))
+        throw InvalidArgument("TpdiParams.link_below=" + std::to_string(link_below) +
+                              ": must be > 0 (infinity = every face's nearest parent)");
 }
 
 namespace {
@@ -43,6 +46,16 @@ struct Entry {
     float sqrt_q;  // float32 like the reference's buffer; products are summed in double
 };
 
+/// Entries of a neighbour's row read before deciding whether the rest can matter: one
+/// cache line. A stranger's row is then one line read instead of k*8 bytes.
+constexpr int32_t kHeadEntries = 64 / sizeof(Entry);
+
+struct RowSummary {
+    float largest_other;
+    float root_other_mass;
+    float root_tail_mass;  // of the entries after the head (kHeadEntries)
+};
+
 /// The rows of sqrt(Q) in visiting order: row q holds face order[q]'s row, with every
 /// neighbour id renamed to its visiting position, so that the rows a face reads sit near its
 /// own (see locality_order.h). Sums run over the same columns in the same order as in id
@@ -52,6 +65,16 @@ struct TransitionRows {
     internal::HugePageVector<Entry> entries;  // n*k
     std::vector<uint8_t> length;  // per row: entries to walk (k, or fewer when pruning); 1 byte
                                   // so that the n lengths stay in cache
+    /// Bit q: row q's sqrt(Q) is non-increasing and its ids distinct, so its first entries
+    /// bound the rest (see nearest_row). Unset for unsorted rows and rows with a repeated
+    /// neighbour (the API accepts both; random test graphs have a few): the nearest-parent
+    /// kernel reads those whole. n bits, so that the test stays in cache.
+    std::vector<uint64_t> tail_bounded;
+    /// Per row q, what bounds BC against it without reading it: the largest sqrt(Q) of an
+    /// entry other than face q itself, and the root of those entries' Q mass.
+    internal::HugePageVector<RowSummary> summary;
+
+    bool head_bounds_tail(int64_t q) const { return (tail_bounded[q >> 6] >> (q & 63)) & 1; }
 };
 
 /// Visiting order: near neighbours together once the rows outgrow the cache.
@@ -62,7 +85,42 @@ std::vector<int32_t> visiting_order(const KnnGraph& g, const TpdiParams& p) {
     return order;
 }
 
-TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
+/// Whether a row's entries can bound its tail: sqrt(Q) non-increasing along the row (rows
+/// sorted by distance) and no id twice (ids are graph ids; `seen` is an all-zero n-bit set,
+/// left all-zero).
+bool row_bounds_its_tail(const int32_t* ids, const Entry* row, int64_t k, std::vector<uint64_t>& seen) {
+    bool ok = true;
+    for (int64_t a = 0; a < k; ++a) {
+        if (a > 0 && row[a].sqrt_q > row[a - 1].sqrt_q) ok = false;
+        const int32_t id = ids[a];
+        if (id < 0) continue;
+        const uint64_t bit = uint64_t{1} << (id & 63);
+        if (seen[id >> 6] & bit) ok = false;
+        seen[id >> 6] |= bit;
+    }
+    for (int64_t a = 0; a < k; ++a)
+        if (ids[a] >= 0) seen[ids[a] >> 6] = 0;
+    return ok;
+}
+
+/// What bounds BC against row q without reading it (see RowSummary). Rounded up, so that
+/// the bounds stay bounds in float.
+RowSummary summarize_row(const Entry* row, int64_t k, int32_t q) {
+    double largest = 0, mass = 0, tail = 0;
+    for (int64_t a = 0; a < k; ++a) {
+        const double x2 = double(row[a].sqrt_q) * row[a].sqrt_q;
+        if (a >= kHeadEntries) tail += x2;
+        if (row[a].id == q) continue;
+        largest = std::max(largest, double(row[a].sqrt_q));
+        mass += x2;
+    }
+    auto up = [](double v) { return std::nextafter(static_cast<float>(v), 2.0f); };
+    return {up(largest), up(std::sqrt(mass)), up(std::sqrt(tail))};
+}
+
+/// The rows of g in visiting order; with_bounds adds tail_bounded and summary, which only
+/// the nearest-parent kernel reads.
+TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, bool with_bounds) {
     const int64_t k = g.k;
     TransitionRows r;
     r.order = visiting_order(g, p);
@@ -71,9 +129,14 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
     for (int64_t q = 0; q < g.n; ++q) position[r.order[q]] = static_cast<int32_t>(q);
     r.entries.resize(static_cast<size_t>(g.n * k));
     r.length.assign(static_cast<size_t>(g.n), static_cast<uint8_t>(k));
+    if (with_bounds) r.summary.resize(static_cast<size_t>(g.n));
+    // Bytes, packed into bits below: rows land at random positions q, so threads would share
+    // the words of a bit set.
+    std::vector<uint8_t> bounded(with_bounds ? static_cast<size_t>(g.n) : 0, 0);
 #pragma omp parallel num_threads(threads)
     {
         std::vector<double> w(static_cast<size_t>(k));
+        std::vector<uint64_t> seen(with_bounds ? static_cast<size_t>(g.n / 64 + 1) : 0, 0);
         // In id order: the graph's rows (an mmap'd file at millions of faces) are read
         // front to back, and each row is written once at its visiting position. In visiting
         // order each row read two random places of the file (ids and distances); build_rows
@@ -92,6 +155,10 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
                 row[a] = {id < 0 ? static_cast<int32_t>(g.n) : position[id],
                           static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)))};
             }
+            if (with_bounds) {
+                bounded[q] = row_bounds_its_tail(g.row_ids(i), row, k, seen);
+                r.summary[q] = summarize_row(row, k, static_cast<int32_t>(q));
+            }
             if (p.prune_epsilon > 0) {
                 // Shortest prefix whose dropped suffix has Q mass <= epsilon^2 (rows are
                 // sorted, so Q decreases along the row and the suffix holds the smallest terms).
@@ -107,6 +174,11 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads) {
             }
         }
     }
+    r.tail_bounded.assign(with_bounds ? static_cast<size_t>(g.n / 64 + 1) : 0, 0);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t word = 0; word < static_cast<int64_t>(r.tail_bounded.size()); ++word)
+        for (int64_t q = word * 64; q < std::min(g.n, word * 64 + 64); ++q)
+            r.tail_bounded[word] |= uint64_t{bounded[q]} << (q & 63);
     return r;
 }
 
@@ -189,6 +261,113 @@ int tpdi_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
     return nearest;
 }
 
+
+/// Headroom for rounding when a bound rules a neighbour out: the bound and the sum are
+/// doubles within ~1e-14 of each other's exact values, and D_T is stored as float.
+constexpr double kBoundSlack = 1e-6;
+
+struct NearestEntry {
+    int column = -1;  // -1: none
+    float dist = 1.0f;
+};
+
+/// The DPC parent of face order[q] (the computed column of smallest D_T, the first on ties)
+/// without computing every candidate's D_T. A candidate j whose D_T is provably >= the best
+/// so far (it would not replace it) or >= link_below (it could not link) is dropped, by the
+/// first of three upper bounds on BC(i, j) that rules it out (x_m = sqrt(Q_i(m)),
+/// y_m = sqrt(Q_j(m)); Cauchy-Schwarz throughout; valid for rows sorted and distinct, the
+/// tail_bounded bit of both rows):
+///  1. from j's summary, without touching j's row: the term m = j is <= x_j (y_j <= 1); of
+///     the others, the largest x_m meets at most j's largest other y, and the rest of i's mass
+///     meets at most j's other mass;
+///  2. after j's head (one cache line): the head terms exactly, plus the tail's
+///     sqrt(i's mass not met in the head) * sqrt(j's tail mass);
+///  3. or the head terms plus the last head y (rows are sorted) * sum of row i's x.
+/// Only candidates no bound rules out are summed whole, in the same order as in tpdi_row, so
+/// every distance computed is bit-identical to the full computation. On the 584K benchmark
+/// graph at tau 0.7 they are about a quarter of the candidates (BENCHMARKS.md, issue 3).
+/// A face whose nearest D_T is >= link_below gets none.
+NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
+                         std::vector<int32_t>& cols, std::span<const double> rho_at,
+                         double link_below) {
+    const Entry* ri = &r.entries[q * k];
+    const int32_t missing = static_cast<int32_t>(r.order.size());
+    double sq_i[257];  // sq_i[0] = 0 absorbs ids absent from row i without a branch
+    sq_i[0] = 0;
+    double s_i = 0;
+    cols.clear();
+    double mass_i = 0, top1 = 0, top2 = 0;
+    int64_t top1_col = -1;
+    for (int64_t a = 0; a < k; ++a) {
+        sq_i[a + 1] = ri[a].sqrt_q;
+        s_i += ri[a].sqrt_q;
+        const double x = ri[a].sqrt_q;
+        mass_i += x * x;
+        if (x > top1) { top2 = top1; top1 = x; top1_col = a; }
+        else if (x > top2) top2 = x;
+    }
+    const bool i_bounded = r.head_bounds_tail(q);
+    auto summary_bound = [&](int64_t a, int32_t jq) {
+        const double x_j = sq_i[a + 1];
+        const double x_max = a == top1_col ? top2 : top1;
+        const double rest = std::max(0.0, mass_i - x_j * x_j - x_max * x_max);
+        const RowSummary sj = r.summary[jq];
+        return x_j + x_max * sj.largest_other + std::sqrt(rest) * sj.root_other_mass;
+    };
+    for (int64_t a = 0; a < k; ++a) {
+        const int32_t m = ri[a].id;
+        if (m == missing) continue;
+        marks.mark(m, a);
+        if (m == q || rho_at[m] < rho_at[q]) continue;
+        if (i_bounded && r.head_bounds_tail(m) &&
+            1.0 - summary_bound(a, m) >= link_below + kBoundSlack)
+            continue;
+        cols.push_back(static_cast<int32_t>(a));
+    }
+    // Only heads are prefetched: most neighbours are ruled out there, and the rest of a row
+    // that is read whole is mostly a near neighbour's, in cache in the visiting order.
+    auto prefetch_head = [&](int32_t j) { __builtin_prefetch(&r.entries[j * k]); };
+    constexpr size_t kAhead = 4;  // heads in flight
+    for (size_t c = 0; c < std::min(kAhead, cols.size()); ++c) prefetch_head(ri[cols[c]].id);
+    NearestEntry best;
+    double cut = link_below;  // a D_T must be below this to matter
+    for (size_t c = 0; c < cols.size(); ++c) {
+        if (c + kAhead < cols.size()) prefetch_head(ri[cols[c + kAhead]].id);
+        const int32_t a = cols[c];
+        const int32_t jq = ri[a].id;
+        if (i_bounded && best.column >= 0 && r.head_bounds_tail(jq) &&
+            1.0 - summary_bound(a, jq) >= cut + kBoundSlack)
+            continue;
+        const Entry* rj = &r.entries[ri[a].id * k];
+        const int32_t len = r.length[ri[a].id];
+        const int32_t head = std::min(len, kHeadEntries);
+        double bc = 0, head_mass_i = 0;
+        for (int32_t b = 0; b < head; ++b) {
+            const double x = sq_i[marks.column_plus_one(rj[b].id)];
+            bc += x * double(rj[b].sqrt_q);
+            head_mass_i += x * x;
+        }
+        if (head < len && r.head_bounds_tail(ri[a].id) &&
+            1.0 - (bc + std::min(double(rj[head - 1].sqrt_q) * s_i,
+                                 i_bounded ? std::sqrt(std::max(0.0, mass_i - head_mass_i)) *
+                                                 r.summary[jq].root_tail_mass
+                                           : 2.0)) >= cut + kBoundSlack) {
+            continue;
+        }
+        for (int32_t b = head; b < len; ++b)
+            bc += sq_i[marks.column_plus_one(rj[b].id)] * double(rj[b].sqrt_q);
+        const float d = static_cast<float>(1.0 - bc);
+        if (best.column < 0 || d < best.dist) {
+            best = {a, d};
+            cut = std::min(cut, double(d));
+        }
+    }
+    for (int64_t a = 0; a < k; ++a)
+        if (ri[a].id != missing) marks.clear(ri[a].id);
+    if (best.column >= 0 && !(best.dist < link_below)) best = {};
+    return best;
+}
+
 /// Where tpdi_impl puts each row's results; null members are not wanted.
 struct RowSink {
     float* matrix = nullptr;        // n*k D_T, aligned with g's columns
@@ -205,7 +384,8 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
     if (g.k > 255)
         throw InvalidArgument("tpdi: k=" + std::to_string(g.k) + " exceeds the supported 255");
     const int threads = resolve_threads(params.num_threads);
-    const TransitionRows rows = build_rows(g, params, threads);
+    const bool nearest_only = !sink.matrix && !rho.empty();
+    const TransitionRows rows = build_rows(g, params, threads, nearest_only);
     // The densities in visiting order: a face's neighbours sit near it in that order, so the
     // test rho_j >= rho_i reads nearby entries instead of n*k random ones.
     internal::HugePageVector<double> rho_at(rho.empty() ? 0 : static_cast<size_t>(g.n));
@@ -221,6 +401,13 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
 #pragma omp for schedule(dynamic, 512)
         for (int64_t q = 0; q < g.n; ++q) {
             const int64_t i = rows.order[q];
+            if (nearest_only) {
+                const NearestEntry e = nearest_row(rows, q, g.k, marks, cols, rho_at, params.link_below);
+                sink.nearest[i] = static_cast<int16_t>(e.column);
+                sink.nearest_dist[i] = e.dist;
+                progress.add(1);
+                continue;
+            }
             float* out = sink.matrix ? &sink.matrix[i * g.k] : scratch.data();
             int column = -1;
             if (rho.empty())

@@ -1,6 +1,7 @@
 #include "facecluster/pipeline.h"
 
 #include <cmath>
+#include <limits>
 
 #include "facecluster/error.h"
 #include "facecluster/knn/graph.h"
@@ -153,7 +154,10 @@ ClusterResult cluster_graph(const KnnGraph& graph, const ClusterParams& params,
     const bool calibrate = params.mode == ParamMode::kCalibrated && r.graph.k >= 2;
     r.calibration.mode = calibrate ? ParamMode::kCalibrated : ParamMode::kPaper;
     ClusterParams p = params;
-    if (calibrate) p = calibrate_sigmas_for(params, stages, r);
+    // The calibration reads every face's nearest parent distance (its first pass and the
+    // chaining test on the final links), so it gets the parents of every distance.
+    if (calibrate) p.tpdi.link_below = std::numeric_limits<double>::infinity();
+    if (calibrate) p = calibrate_sigmas_for(p, stages, r);
     run_core(p, stages, r);
     r.calibration.ndde_sigma = p.ndde.sigma;
     r.calibration.tpdi_sigma = p.tpdi.sigma;

@@ -67,5 +67,33 @@ TEST(GoldenPipeline, WithoutTheTpdiMatrixSameParentsAndReferencePartitions) {
     }
 }
 
+// What the CLI runs in paper mode: TPDi told the largest tau the parents serve. The labels
+// are the reference's; the calibrated mode, which reads every parent distance, ignores it.
+TEST(GoldenPipeline, LinkBoundKeepsLabelsAndIsIgnoredWhenCalibrating) {
+    for (const auto& name : testing::golden_cases()) {
+        SCOPED_TRACE(name);
+        const auto g = load_knn_npz(testing::golden_path(name, "knn.npz"));
+        ClusterParams plain;
+        plain.num_threads = 2;
+        plain.knn.k = g.k;
+        plain.keep_tpdi_matrix = false;
+        ClusterParams bounded = plain;
+        bounded.tpdi.link_below = plain.dpc.tau + 0.02;
+        const ClusterResult a = cluster_graph(g, plain);
+        const ClusterResult b = cluster_graph(g, bounded);
+        EXPECT_EQ(a.labels, b.labels);
+        const Labels want = testing::read_int_lines(testing::golden_path(name, "pred_approx_tpdi_tau0.7.txt"));
+        EXPECT_TRUE(testing::same_partition(b.labels, want));
+
+        plain.mode = bounded.mode = ParamMode::kCalibrated;
+        const ClusterResult c = cluster_graph(g, plain);
+        const ClusterResult d = cluster_graph(g, bounded);
+        EXPECT_EQ(c.parents.parent, d.parents.parent);
+        EXPECT_EQ(c.parents.dist, d.parents.dist);
+        EXPECT_EQ(c.calibration.tau_fit.tau, d.calibration.tau_fit.tau);
+        EXPECT_EQ(c.labels, d.labels);
+    }
+}
+
 }  // namespace
 }  // namespace fc

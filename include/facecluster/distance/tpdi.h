@@ -6,6 +6,7 @@
 /// coefficient); D_T(i, j) = 1 - BC(i, j), computed for every j in N(i).
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct TpdiParams {
     /// Visit faces in a cache-friendly order (near neighbours one after another) when n is
     /// at least this; 0 = always. Only speed changes: results are bit-identical either way.
     int64_t locality_min_faces = int64_t{1} << 16;
+    /// tpdi_nearest_for_dpc only: the largest tau its parents will be linked at. A face whose
+    /// nearest D_T is >= this gets no parent (it could not link at any such tau), and
+    /// neighbours whose D_T is provably >= it are not computed. Infinity (the default): every
+    /// face's nearest parent. Labels at any tau <= link_below are identical either way.
+    double link_below = std::numeric_limits<double>::infinity();
 
     void validate() const;
 };
