@@ -77,8 +77,14 @@ struct TransitionRows {
     bool head_bounds_tail(int64_t q) const { return (tail_bounded[q >> 6] >> (q & 63)) & 1; }
 };
 
-/// Visiting order: near neighbours together once the rows outgrow the cache.
-std::vector<int32_t> visiting_order(const KnnGraph& g, const TpdiParams& p) {
+/// Visiting order: near neighbours together once the rows outgrow the cache. With densities,
+/// each face below its first denser neighbour among all k (an identity is then one subtree
+/// below its peak, where the first 8 alone split it at every local peak); without, the
+/// breadth-first walk.
+std::vector<int32_t> visiting_order(const KnnGraph& g, const TpdiParams& p,
+                                    std::span<const double> rho) {
+    if (g.n >= p.locality_min_faces && !rho.empty())
+        return internal::density_forest_order(g, g.k, rho);
     if (g.n >= p.locality_min_faces) return internal::locality_order(g, kLocalityFanout);
     std::vector<int32_t> order(static_cast<size_t>(g.n));
     for (int64_t i = 0; i < g.n; ++i) order[i] = static_cast<int32_t>(i);
@@ -120,10 +126,11 @@ RowSummary summarize_row(const Entry* row, int64_t k, int32_t q) {
 
 /// The rows of g in visiting order; with_bounds adds tail_bounded and summary, which only
 /// the nearest-parent kernel reads.
-TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, bool with_bounds) {
+TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, bool with_bounds,
+                          std::span<const double> rho) {
     const int64_t k = g.k;
     TransitionRows r;
-    r.order = visiting_order(g, p);
+    r.order = visiting_order(g, p, rho);
     internal::HugePageVector<int32_t> position(static_cast<size_t>(g.n));
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t q = 0; q < g.n; ++q) position[r.order[q]] = static_cast<int32_t>(q);
@@ -307,12 +314,33 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
         else if (x > top2) top2 = x;
     }
     const bool i_bounded = r.head_bounds_tail(q);
+    // Splits of row i (sorted, so its first t entries are its largest) for bound 1: the
+    // first t entries meet at most j's largest other y each, the rest by Cauchy-Schwarz.
+    constexpr int kSplits = 5;
+    double split_sum[kSplits], split_root_rest[kSplits];
+    int splits = 0;
+    if (i_bounded) {
+        double prefix = 0, prefix_mass = 0;
+        for (int64_t a = 0, t = 1; a < k && splits < kSplits; ++a) {
+            prefix += sq_i[a + 1];
+            prefix_mass += sq_i[a + 1] * sq_i[a + 1];
+            if (a + 1 == t) {
+                split_sum[splits] = prefix;
+                split_root_rest[splits++] = std::sqrt(std::max(0.0, mass_i - prefix_mass));
+                t *= 2;
+            }
+        }
+    }
     auto summary_bound = [&](int64_t a, int32_t jq) {
         const double x_j = sq_i[a + 1];
         const double x_max = a == top1_col ? top2 : top1;
         const double rest = std::max(0.0, mass_i - x_j * x_j - x_max * x_max);
         const RowSummary sj = r.summary[jq];
-        return x_j + x_max * sj.largest_other + std::sqrt(rest) * sj.root_other_mass;
+        double others = x_max * sj.largest_other + std::sqrt(rest) * sj.root_other_mass;
+        for (int t = 0; t < splits; ++t)
+            others = std::min(others, split_sum[t] * sj.largest_other +
+                                          split_root_rest[t] * sj.root_other_mass);
+        return x_j + others;
     };
     for (int64_t a = 0; a < k; ++a) {
         const int32_t m = ri[a].id;
@@ -324,22 +352,16 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
             continue;
         cols.push_back(static_cast<int32_t>(a));
     }
-    // Only heads are prefetched: most neighbours are ruled out there, and the rest of a row
-    // that is read whole is mostly a near neighbour's, in cache in the visiting order.
-    auto prefetch_head = [&](int32_t j) { __builtin_prefetch(&r.entries[j * k]); };
-    constexpr size_t kAhead = 4;  // heads in flight
-    for (size_t c = 0; c < std::min(kAhead, cols.size()); ++c) prefetch_head(ri[cols[c]].id);
     NearestEntry best;
     double cut = link_below;  // a D_T must be below this to matter
-    for (size_t c = 0; c < cols.size(); ++c) {
-        if (c + kAhead < cols.size()) prefetch_head(ri[cols[c + kAhead]].id);
-        const int32_t a = cols[c];
+    auto ruled_out_by_summary = [&](int32_t a) {
         const int32_t jq = ri[a].id;
-        if (i_bounded && best.column >= 0 && r.head_bounds_tail(jq) &&
-            1.0 - summary_bound(a, jq) >= cut + kBoundSlack)
-            continue;
-        const Entry* rj = &r.entries[ri[a].id * k];
-        const int32_t len = r.length[ri[a].id];
+        return i_bounded && r.head_bounds_tail(jq) && 1.0 - summary_bound(a, jq) >= cut + kBoundSlack;
+    };
+    auto consider = [&](int32_t a) {
+        const int32_t jq = ri[a].id;
+        const Entry* rj = &r.entries[jq * k];
+        const int32_t len = r.length[jq];
         const int32_t head = std::min(len, kHeadEntries);
         double bc = 0, head_mass_i = 0;
         for (int32_t b = 0; b < head; ++b) {
@@ -347,12 +369,12 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
             bc += x * double(rj[b].sqrt_q);
             head_mass_i += x * x;
         }
-        if (head < len && r.head_bounds_tail(ri[a].id) &&
-            1.0 - (bc + std::min(double(rj[head - 1].sqrt_q) * s_i,
-                                 i_bounded ? std::sqrt(std::max(0.0, mass_i - head_mass_i)) *
-                                                 r.summary[jq].root_tail_mass
-                                           : 2.0)) >= cut + kBoundSlack) {
-            continue;
+        if (head < len && r.head_bounds_tail(jq)) {
+            const double by_last = double(rj[head - 1].sqrt_q) * s_i;
+            const double by_mass = i_bounded ? std::sqrt(std::max(0.0, mass_i - head_mass_i)) *
+                                                   r.summary[jq].root_tail_mass
+                                             : by_last;
+            if (1.0 - (bc + std::min(by_last, by_mass)) >= cut + kBoundSlack) return;
         }
         for (int32_t b = head; b < len; ++b)
             bc += sq_i[marks.column_plus_one(rj[b].id)] * double(rj[b].sqrt_q);
@@ -361,6 +383,22 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
             best = {a, d};
             cut = std::min(cut, double(d));
         }
+    };
+    // The nearest neighbour first: its distance is usually the best, and with it in hand the
+    // summaries rule out most others before any of their rows is touched or prefetched.
+    if (!cols.empty()) consider(cols[0]);
+    size_t kept = 0;
+    for (size_t c = 1; c < cols.size(); ++c)
+        if (!ruled_out_by_summary(cols[c])) cols[kept++] = cols[c];
+    cols.resize(kept);
+    // Only heads are prefetched: most neighbours are ruled out there, and the rest of a row
+    // that is read whole is mostly a near neighbour's, in cache in the visiting order.
+    auto prefetch_head = [&](int32_t j) { __builtin_prefetch(&r.entries[j * k]); };
+    constexpr size_t kAhead = 4;  // heads in flight
+    for (size_t c = 0; c < std::min(kAhead, cols.size()); ++c) prefetch_head(ri[cols[c]].id);
+    for (size_t c = 0; c < cols.size(); ++c) {
+        if (c + kAhead < cols.size()) prefetch_head(ri[cols[c + kAhead]].id);
+        if (!ruled_out_by_summary(cols[c])) consider(cols[c]);
     }
     for (int64_t a = 0; a < k; ++a)
         if (ri[a].id != missing) marks.clear(ri[a].id);
@@ -385,7 +423,7 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
         throw InvalidArgument("tpdi: k=" + std::to_string(g.k) + " exceeds the supported 255");
     const int threads = resolve_threads(params.num_threads);
     const bool nearest_only = !sink.matrix && !rho.empty();
-    const TransitionRows rows = build_rows(g, params, threads, nearest_only);
+    const TransitionRows rows = build_rows(g, params, threads, nearest_only, rho);
     // The densities in visiting order: a face's neighbours sit near it in that order, so the
     // test rho_j >= rho_i reads nearby entries instead of n*k random ones.
     internal::HugePageVector<double> rho_at(rho.empty() ? 0 : static_cast<size_t>(g.n));

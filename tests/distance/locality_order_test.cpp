@@ -48,6 +48,36 @@ TEST(LocalityOrder, OnRealGraphIsAPermutation) {
     EXPECT_EQ(order, all);
 }
 
+TEST(DensityForestOrder, EachIdentityComesOutContiguous) {
+    // Faces 0, 2, 4 are one person and 1, 3, 5 another (ids interleaved); each row: self, the
+    // two others of its group, one stranger. Densities: 4 and 5 are their groups' peaks.
+    const auto g = KnnGraph::from_vectors(
+        6, 4, {0, 2, 4, 1, 1, 3, 5, 0, 2, 4, 0, 3, 3, 5, 1, 2, 4, 0, 2, 5, 5, 1, 3, 4},
+        {0.0f, 0.1f, 0.2f, 0.9f, 0.0f, 0.1f, 0.2f, 0.9f, 0.0f, 0.1f, 0.2f, 0.9f,
+         0.0f, 0.1f, 0.2f, 0.9f, 0.0f, 0.1f, 0.2f, 0.9f, 0.0f, 0.1f, 0.2f, 0.9f});
+    const std::vector<double> rho{0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
+    // 0 -> 2 -> 4 -> 5 (4's only denser neighbour is the stranger 5); 1 -> 3 -> 5, the root.
+    // Pre-order from the root, children in id order: 5, then 3's subtree, then 4's.
+    EXPECT_EQ(internal::density_forest_order(g, 4, rho), (std::vector<int32_t>{5, 3, 1, 4, 2, 0}));
+    // The breadth-first walk from face 0 over the same links mixes the two.
+    EXPECT_EQ(internal::locality_order(g, 4), (std::vector<int32_t>{0, 2, 4, 1, 3, 5}));
+}
+
+TEST(DensityForestOrder, EqualDensitiesMakeCyclesAndStillAPermutation) {
+    // Equal densities: every face's parent is its first other neighbour, 0 <-> 1 and 2 <-> 3
+    // are cycles without a root, and face 4 has only missing neighbours.
+    const auto g = KnnGraph::from_vectors(5, 2, {0, 1, 1, 0, 2, 3, 3, 2, 4, -1},
+                                          {0, 0.1f, 0, 0.1f, 0, 0.1f, 0, 0.1f, 0, 0});
+    const std::vector<double> rho(5, 1.0);
+    EXPECT_EQ(internal::density_forest_order(g, 2, rho), (std::vector<int32_t>{4, 0, 1, 2, 3}));
+    const auto real = sort_knn_rows(load_knn_npz(testing::golden_path("lfw_subset_k80", "knn.npz")));
+    auto order = internal::density_forest_order(real, real.k, ndde_approx(real));
+    std::sort(order.begin(), order.end());
+    std::vector<int32_t> all(static_cast<size_t>(real.n));
+    std::iota(all.begin(), all.end(), 0);
+    EXPECT_EQ(order, all);
+}
+
 TEST(LocalityOrder, TpdiBitsDoNotDependOnIt) {
     for (const auto& name : testing::golden_cases()) {
         SCOPED_TRACE(name);

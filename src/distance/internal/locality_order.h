@@ -12,6 +12,7 @@
 /// value is summed in the same order as without it, so outputs are bit-identical.
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "facecluster/types.h"
@@ -21,5 +22,13 @@ namespace fc::internal {
 /// order[p] = the face visited p-th; a permutation of 0..n-1, deterministic, O(n * fanout).
 /// Each face enqueues its first `fanout` neighbours (in row order, self and -1 skipped).
 std::vector<int32_t> locality_order(const KnnGraph& g, int64_t fanout);
+
+/// With densities: a pre-order walk of the forest in which each face hangs below its first
+/// neighbour (of the first fanout) of density >= its own. An identity is then mostly one
+/// subtree below its density peak, and a subtree comes out contiguous, where the
+/// breadth-first walk interleaves identities through the strangers among small identities'
+/// near neighbours. O(n * fanout); a permutation of 0..n-1, deterministic.
+std::vector<int32_t> density_forest_order(const KnnGraph& g, int64_t fanout,
+                                          std::span<const double> rho);
 
 }  // namespace fc::internal
