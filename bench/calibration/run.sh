@@ -60,7 +60,7 @@ for name in ["arcface", "compressed", "anisotropic", "longtail", "lfw"]:
     a, b, c = load(name + ".a"), load(name + ".b"), load(name + ".c")
     best = max(b["results"], key=lambda r: r["metrics"]["pairwise"]["fscore"])
     cal, mc, mb = c["calibration"], c["results"][0]["metrics"], best["metrics"]
-    print("| %s | %s | %s (tau %.3f) | %s | %+.3f / %+.3f | %.3f, %.4f, %s |" % (
+    print("| %s | %s | %s (tau %.3f) | %s | %+.3f / %+.3f | %.5g, %.4f, %s |" % (
         name, f(a["results"][0]), f(best), best["tau"], f(c["results"][0]),
         mc["pairwise"]["fscore"] - mb["pairwise"]["fscore"],
         mc["bcubed"]["fscore"] - mb["bcubed"]["fscore"],

@@ -134,13 +134,21 @@ RegimeCalibration calibrate_regime(double initial_scale, double scale,
                                      (params.tail_ratio_hi - params.tail_ratio_lo),
                                  0.0, 1.0);
     const double w = out.tail_weight;
-    // Geometric blend of the kernel widths, and of the thresholds in u = -ln(1 - tau): TPDi
-    // distances of near pairs pile up close to 1 for a narrow kernel, where u is the scale
-    // in which equal steps move the threshold by similar amounts of raw distance.
+    // Geometric blend of the kernel widths. The threshold is blended as the raw distance it
+    // stands for: with a kernel narrow against the neighbour distances, each face's
+    // transition mass sits on itself and D_T(i, j) ~ 1 - 2 exp(-d_ij / (2 sigma_T)), so
+    // tau = 1 - 2 exp(-x / (2 f)) links pairs closer than x * s. x is exact at both ends
+    // (the dense end's x is nominal: its wide kernel is not in that limit) and moves
+    // linearly in between; blending tau itself would put the threshold in between far
+    // above both ends' x, because u = -ln(1 - tau) and 1 / f grow together.
     out.tpdi_factor = std::exp((1 - w) * std::log(params.tpdi_factor) +
                                w * std::log(params.tail_tpdi_factor));
-    out.tau = 1.0 - std::exp((1 - w) * std::log1p(-params.tau_dense) +
-                             w * std::log1p(-params.tau_tail));
+    const auto link_distance = [](double tau, double f) {  // x in units of s
+        return 2.0 * f * (-std::log1p(-tau) + std::log(2.0));
+    };
+    const double x = (1 - w) * link_distance(params.tau_dense, params.tpdi_factor) +
+                     w * link_distance(params.tau_tail, params.tail_tpdi_factor);
+    out.tau = 1.0 - std::exp(std::log(2.0) - x / (2.0 * out.tpdi_factor));
     return out;
 }
 

@@ -43,7 +43,7 @@ void add_method_options(CLI::App* cmd, MethodOptions& o) {
         ->check(CLI::IsMember({"paper", "calibrated"}));
     cmd->add_option("--calib-tpdi-factor", p.calibration.tpdi_factor,
                     "Calibrated mode: sigma_T = factor x refined nearest-neighbour distance scale "
-                    "when identities are dense (0.2 when most are singletons; docs/calibration.md)")
+                    "when identities are dense (0.1 when most are singletons; docs/calibration.md)")
         ->capture_default_str();
     cmd->add_option("--calib-ndde-factor", p.calibration.ndde_factor,
                     "Calibrated mode: NDDe sigma = factor x nearest-neighbour distance scale")

@@ -90,12 +90,40 @@ TEST(CalibrateRegime, MostlySingletonsGetTheNarrowKernelAndTauTail) {
     EXPECT_NEAR(r.tau, cp.tau_tail, 1e-12);
 }
 
-TEST(CalibrateRegime, BlendsGeometricallyInBetween) {
-    // Ratio 1.35, halfway: f = sqrt(0.6 * 0.2), 1 - tau = sqrt((1 - 0.625) * (1 - 0.96)).
+TEST(CalibrateRegime, PinnedConstants) {
+    // Chosen on labelled sweeps (docs/calibration.md); a change here moves every benchmark row.
+    const CalibrationParams cp;
+    EXPECT_EQ(cp.tpdi_factor, 0.6);
+    EXPECT_EQ(cp.tail_tpdi_factor, 0.1);
+    EXPECT_EQ(cp.tau_dense, 0.625);
+    EXPECT_EQ(cp.tau_tail, 0.99945);
+    EXPECT_EQ(cp.tail_ratio_lo, 1.2);
+    EXPECT_EQ(cp.tail_ratio_hi, 1.5);
+    EXPECT_EQ(cp.ndde_factor, 2.0);
+}
+
+TEST(CalibrateRegime, TauTailIsARawDistanceThresholdOfTheNarrowKernel) {
+    // D_T ~ 1 - 2 exp(-d / (2 sigma_T)) for a narrow kernel: tau_tail at 0.1 s links d < 1.64 s.
+    const CalibrationParams cp;
+    EXPECT_NEAR(2 * cp.tail_tpdi_factor * (-std::log1p(-cp.tau_tail) + std::log(2.0)), 1.64,
+                2e-3);
+}
+
+TEST(CalibrateRegime, BlendsTheKernelGeometricallyAndTheLinkDistanceLinearly) {
+    // Ratio 1.35, halfway: f = sqrt(0.6 * 0.1); the raw link distance x = 2 f (-ln(1 - tau)
+    // + ln 2) is the mean of the two ends' x, and tau = 1 - 2 exp(-x / (2 f)).
     const RegimeCalibration r = calibrate_regime(0.405, 0.3);
     EXPECT_NEAR(r.tail_weight, 0.5, 1e-12);
-    EXPECT_NEAR(r.tpdi_factor, std::sqrt(0.6 * 0.2), 1e-12);
-    EXPECT_NEAR(r.tau, 1 - std::sqrt(0.375 * 0.04), 1e-12);
+    const double f = std::sqrt(0.6 * 0.1);
+    EXPECT_NEAR(r.tpdi_factor, f, 1e-12);
+    const double x_dense = 2 * 0.6 * (-std::log(0.375) + std::log(2.0));
+    const double x_tail = 2 * 0.1 * (-std::log(1 - 0.99945) + std::log(2.0));
+    EXPECT_NEAR(r.tau, 1 - 2 * std::exp(-0.5 * (x_dense + x_tail) / (2 * f)), 1e-12);
+    // So its raw link distance lies between the ends' (2.01 s and 1.64 s); blending
+    // -ln(1 - tau) instead would put it at 2.42 s, above both.
+    const double x = 2 * f * (-std::log1p(-r.tau) + std::log(2.0));
+    EXPECT_LT(x, x_dense);
+    EXPECT_GT(x, x_tail);
     // Scale-free: a compressed embedding (every distance x 0.1) lands in the same regime.
     const RegimeCalibration c = calibrate_regime(0.0405, 0.03);
     EXPECT_NEAR(c.tail_weight, r.tail_weight, 1e-12);
