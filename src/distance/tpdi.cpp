@@ -50,10 +50,19 @@ struct Entry {
 /// cache line. A stranger's row is then one line read instead of k*8 bytes.
 constexpr int32_t kHeadEntries = 64 / sizeof(Entry);
 
-struct RowSummary {
-    float largest_other;
-    float root_other_mass;
-    float root_tail_mass;  // of the entries after the head (kHeadEntries)
+/// What the nearest-parent kernel reads of a neighbour before (and often instead of) its row,
+/// in one record so that a stranger costs one cache miss: its density and what bounds BC
+/// against its row (see nearest_row).
+struct alignas(32) RowSummary {
+    double rho;
+    float largest_other;    // largest sqrt(Q) of an entry other than the face itself
+    float root_other_mass;  // root of those entries' Q mass
+    float root_tail_mass;   // root of the Q mass after the head (kHeadEntries)
+    uint8_t length;         // entries to walk, as TransitionRows::length
+    /// The row's sqrt(Q) is non-increasing and its ids distinct, so its first entries bound
+    /// the rest. Unset for unsorted rows and rows with a repeated neighbour (the API accepts
+    /// both; random test graphs have a few): the kernel reads those whole.
+    bool tail_bounded;
 };
 
 /// The rows of sqrt(Q) in visiting order: row q holds face order[q]'s row, with every
@@ -65,16 +74,7 @@ struct TransitionRows {
     internal::HugePageVector<Entry> entries;  // n*k
     std::vector<uint8_t> length;  // per row: entries to walk (k, or fewer when pruning); 1 byte
                                   // so that the n lengths stay in cache
-    /// Bit q: row q's sqrt(Q) is non-increasing and its ids distinct, so its first entries
-    /// bound the rest (see nearest_row). Unset for unsorted rows and rows with a repeated
-    /// neighbour (the API accepts both; random test graphs have a few): the nearest-parent
-    /// kernel reads those whole. n bits, so that the test stays in cache.
-    std::vector<uint64_t> tail_bounded;
-    /// Per row q, what bounds BC against it without reading it: the largest sqrt(Q) of an
-    /// entry other than face q itself, and the root of those entries' Q mass.
-    internal::HugePageVector<RowSummary> summary;
-
-    bool head_bounds_tail(int64_t q) const { return (tail_bounded[q >> 6] >> (q & 63)) & 1; }
+    internal::HugePageVector<RowSummary> summary;  // per row; with_bounds only
 };
 
 /// Visiting order: near neighbours together once the rows outgrow the cache. With densities,
@@ -121,11 +121,15 @@ RowSummary summarize_row(const Entry* row, int64_t k, int32_t q) {
         mass += x2;
     }
     auto up = [](double v) { return std::nextafter(static_cast<float>(v), 2.0f); };
-    return {up(largest), up(std::sqrt(mass)), up(std::sqrt(tail))};
+    RowSummary out{};
+    out.largest_other = up(largest);
+    out.root_other_mass = up(std::sqrt(mass));
+    out.root_tail_mass = up(std::sqrt(tail));
+    return out;
 }
 
-/// The rows of g in visiting order; with_bounds adds tail_bounded and summary, which only
-/// the nearest-parent kernel reads.
+/// The rows of g in visiting order; with_bounds adds the summaries (with rho), which only the
+/// nearest-parent kernel reads.
 TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, bool with_bounds,
                           std::span<const double> rho) {
     const int64_t k = g.k;
@@ -137,9 +141,6 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, b
     r.entries.resize(static_cast<size_t>(g.n * k));
     r.length.assign(static_cast<size_t>(g.n), static_cast<uint8_t>(k));
     if (with_bounds) r.summary.resize(static_cast<size_t>(g.n));
-    // Bytes, packed into bits below: rows land at random positions q, so threads would share
-    // the words of a bit set.
-    std::vector<uint8_t> bounded(with_bounds ? static_cast<size_t>(g.n) : 0, 0);
 #pragma omp parallel num_threads(threads)
     {
         std::vector<double> w(static_cast<size_t>(k));
@@ -162,10 +163,6 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, b
                 row[a] = {id < 0 ? static_cast<int32_t>(g.n) : position[id],
                           static_cast<float>(std::sqrt(w[a] / (sum + 1e-5)))};
             }
-            if (with_bounds) {
-                bounded[q] = row_bounds_its_tail(g.row_ids(i), row, k, seen);
-                r.summary[q] = summarize_row(row, k, static_cast<int32_t>(q));
-            }
             if (p.prune_epsilon > 0) {
                 // Shortest prefix whose dropped suffix has Q mass <= epsilon^2 (rows are
                 // sorted, so Q decreases along the row and the suffix holds the smallest terms).
@@ -179,13 +176,14 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, b
                 }
                 r.length[q] = static_cast<uint8_t>(len);
             }
+            if (with_bounds) {
+                r.summary[q] = summarize_row(row, k, static_cast<int32_t>(q));
+                r.summary[q].rho = rho[i];
+                r.summary[q].length = r.length[q];
+                r.summary[q].tail_bounded = row_bounds_its_tail(g.row_ids(i), row, k, seen);
+            }
         }
     }
-    r.tail_bounded.assign(with_bounds ? static_cast<size_t>(g.n / 64 + 1) : 0, 0);
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t word = 0; word < static_cast<int64_t>(r.tail_bounded.size()); ++word)
-        for (int64_t q = word * 64; q < std::min(g.n, word * 64 + 64); ++q)
-            r.tail_bounded[word] |= uint64_t{bounded[q]} << (q & 63);
     return r;
 }
 
@@ -283,7 +281,7 @@ struct NearestEntry {
 /// so far (it would not replace it) or >= link_below (it could not link) is dropped, by the
 /// first of three upper bounds on BC(i, j) that rules it out (x_m = sqrt(Q_i(m)),
 /// y_m = sqrt(Q_j(m)); Cauchy-Schwarz throughout; valid for rows sorted and distinct, the
-/// tail_bounded bit of both rows):
+/// tail_bounded flag of both rows):
 ///  1. from j's summary, without touching j's row: the term m = j is <= x_j (y_j <= 1); of
 ///     the others, the largest x_m meets at most j's largest other y, and the rest of i's mass
 ///     meets at most j's other mass;
@@ -295,8 +293,7 @@ struct NearestEntry {
 /// graph at tau 0.7 they are about a quarter of the candidates (BENCHMARKS.md, issue 3).
 /// A face whose nearest D_T is >= link_below gets none.
 NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks& marks,
-                         std::vector<int32_t>& cols, std::span<const double> rho_at,
-                         double link_below) {
+                         std::vector<int32_t>& cols, double link_below) {
     const Entry* ri = &r.entries[q * k];
     const int32_t missing = static_cast<int32_t>(r.order.size());
     double sq_i[257];  // sq_i[0] = 0 absorbs ids absent from row i without a branch
@@ -313,7 +310,8 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
         if (x > top1) { top2 = top1; top1 = x; top1_col = a; }
         else if (x > top2) top2 = x;
     }
-    const bool i_bounded = r.head_bounds_tail(q);
+    const RowSummary& self = r.summary[q];
+    const bool i_bounded = self.tail_bounded;
     // Splits of row i (sorted, so its first t entries are its largest) for bound 1: the
     // first t entries meet at most j's largest other y each, the rest by Cauchy-Schwarz.
     constexpr int kSplits = 5;
@@ -346,8 +344,8 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
         const int32_t m = ri[a].id;
         if (m == missing) continue;
         marks.mark(m, a);
-        if (m == q || rho_at[m] < rho_at[q]) continue;
-        if (i_bounded && r.head_bounds_tail(m) &&
+        if (m == q || r.summary[m].rho < self.rho) continue;
+        if (i_bounded && r.summary[m].tail_bounded &&
             1.0 - summary_bound(a, m) >= link_below + kBoundSlack)
             continue;
         cols.push_back(static_cast<int32_t>(a));
@@ -356,12 +354,13 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
     double cut = link_below;  // a D_T must be below this to matter
     auto ruled_out_by_summary = [&](int32_t a) {
         const int32_t jq = ri[a].id;
-        return i_bounded && r.head_bounds_tail(jq) && 1.0 - summary_bound(a, jq) >= cut + kBoundSlack;
+        return i_bounded && r.summary[jq].tail_bounded &&
+               1.0 - summary_bound(a, jq) >= cut + kBoundSlack;
     };
     auto consider = [&](int32_t a) {
         const int32_t jq = ri[a].id;
         const Entry* rj = &r.entries[jq * k];
-        const int32_t len = r.length[jq];
+        const int32_t len = r.summary[jq].length;
         const int32_t head = std::min(len, kHeadEntries);
         double bc = 0, head_mass_i = 0;
         for (int32_t b = 0; b < head; ++b) {
@@ -369,7 +368,7 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
             bc += x * double(rj[b].sqrt_q);
             head_mass_i += x * x;
         }
-        if (head < len && r.head_bounds_tail(jq)) {
+        if (head < len && r.summary[jq].tail_bounded) {
             const double by_last = double(rj[head - 1].sqrt_q) * s_i;
             const double by_mass = i_bounded ? std::sqrt(std::max(0.0, mass_i - head_mass_i)) *
                                                    r.summary[jq].root_tail_mass
@@ -425,8 +424,9 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
     const bool nearest_only = !sink.matrix && !rho.empty();
     const TransitionRows rows = build_rows(g, params, threads, nearest_only, rho);
     // The densities in visiting order: a face's neighbours sit near it in that order, so the
-    // test rho_j >= rho_i reads nearby entries instead of n*k random ones.
-    internal::HugePageVector<double> rho_at(rho.empty() ? 0 : static_cast<size_t>(g.n));
+    // test rho_j >= rho_i reads nearby entries instead of n*k random ones. (The nearest-parent
+    // kernel has them in its summaries.)
+    internal::HugePageVector<double> rho_at(rho.empty() || nearest_only ? 0 : static_cast<size_t>(g.n));
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t q = 0; q < static_cast<int64_t>(rho_at.size()); ++q) rho_at[q] = rho[rows.order[q]];
     Progress progress("tpdi", g.n);
@@ -440,7 +440,7 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
         for (int64_t q = 0; q < g.n; ++q) {
             const int64_t i = rows.order[q];
             if (nearest_only) {
-                const NearestEntry e = nearest_row(rows, q, g.k, marks, cols, rho_at, params.link_below);
+                const NearestEntry e = nearest_row(rows, q, g.k, marks, cols, params.link_below);
                 sink.nearest[i] = static_cast<int16_t>(e.column);
                 sink.nearest_dist[i] = e.dist;
                 progress.add(1);
