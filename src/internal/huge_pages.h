@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <type_traits>
@@ -28,7 +29,12 @@ struct HugePageAllocator {
     T* allocate(std::size_t count) {
         const std::size_t bytes = count * sizeof(T);
         if (bytes < kHugePage) {  // small arrays: not worth a 2 MiB alignment
-            if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return static_cast<T*>(p);
+            // At T's own alignment, which may exceed malloc's (TPDi's 32-byte row summaries;
+            // UBSan caught a 1-face graph's misaligned one). aligned_alloc needs a multiple.
+            constexpr std::size_t align = alignof(T) > alignof(std::max_align_t) ? alignof(T)
+                                                                                 : alignof(std::max_align_t);
+            const std::size_t size = bytes == 0 ? align : (bytes + align - 1) / align * align;
+            if (void* p = std::aligned_alloc(align, size)) return static_cast<T*>(p);
             throw std::bad_alloc();
         }
         const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
