@@ -298,18 +298,14 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
     const int32_t missing = static_cast<int32_t>(r.order.size());
     double sq_i[257];  // sq_i[0] = 0 absorbs ids absent from row i without a branch
     sq_i[0] = 0;
-    double s_i = 0;
+    double s_i = 0, mass_i = 0;
     cols.clear();
-    double mass_i = 0, top1 = 0, top2 = 0;
-    int64_t top1_col = -1;
     for (int64_t a = 0; a < k; ++a) {
         sq_i[a + 1] = ri[a].sqrt_q;
         s_i += ri[a].sqrt_q;
-        const double x = ri[a].sqrt_q;
-        mass_i += x * x;
-        if (x > top1) { top2 = top1; top1 = x; top1_col = a; }
-        else if (x > top2) top2 = x;
+        mass_i += sq_i[a + 1] * sq_i[a + 1];
     }
+    sq_i[k + 1] = 0;  // the "second largest" of a one-entry row
     const RowSummary& self = r.summary[q];
     const bool i_bounded = self.tail_bounded;
     // Splits of row i (sorted, so its first t entries are its largest) for bound 1: the
@@ -329,9 +325,11 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
             }
         }
     }
+    // Only for bounded rows, which are sorted: the largest x other than x_j is column 0's,
+    // or column 1's when j is in column 0.
     auto summary_bound = [&](int64_t a, int32_t jq) {
         const double x_j = sq_i[a + 1];
-        const double x_max = a == top1_col ? top2 : top1;
+        const double x_max = a == 0 ? sq_i[2] : sq_i[1];
         const double rest = std::max(0.0, mass_i - x_j * x_j - x_max * x_max);
         const RowSummary sj = r.summary[jq];
         double others = x_max * sj.largest_other + std::sqrt(rest) * sj.root_other_mass;
@@ -340,23 +338,20 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
                                           split_root_rest[t] * sj.root_other_mass);
         return x_j + others;
     };
-    for (int64_t a = 0; a < k; ++a) {
-        const int32_t m = ri[a].id;
-        if (m == missing) continue;
-        marks.mark(m, a);
-        if (m == q || r.summary[m].rho < self.rho) continue;
-        if (i_bounded && r.summary[m].tail_bounded &&
-            1.0 - summary_bound(a, m) >= link_below + kBoundSlack)
-            continue;
-        cols.push_back(static_cast<int32_t>(a));
-    }
     NearestEntry best;
     double cut = link_below;  // a D_T must be below this to matter
-    auto ruled_out_by_summary = [&](int32_t a) {
+    auto ruled_out_by_summary = [&](int64_t a) {
         const int32_t jq = ri[a].id;
         return i_bounded && r.summary[jq].tail_bounded &&
                1.0 - summary_bound(a, jq) >= cut + kBoundSlack;
     };
+    for (int64_t a = 0; a < k; ++a) {
+        const int32_t m = ri[a].id;
+        if (m == missing) continue;
+        marks.mark(m, a);
+        if (m == q || r.summary[m].rho < self.rho || ruled_out_by_summary(a)) continue;
+        cols.push_back(static_cast<int32_t>(a));
+    }
     auto consider = [&](int32_t a) {
         const int32_t jq = ri[a].id;
         const Entry* rj = &r.entries[jq * k];
@@ -409,12 +404,12 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
 struct RowSink {
     float* matrix = nullptr;        // n*k D_T, aligned with g's columns
     int16_t* nearest = nullptr;     // n: each row's nearest computed column, -1 if none
-    float* nearest_dist = nullptr;  // n: its D_T, 1 if none
+    float* nearest_dist = nullptr;  // n: its D_T, 1 if none (nearest_row only)
 };
 
 /// The full D_T when rho is empty; otherwise only the entries DPC reads (neighbours other
-/// than i with rho_j >= rho_i), with each row's nearest one. Without a matrix in the sink a
-/// row lives in per-thread scratch only: no n x k array is allocated and first touched.
+/// than i with rho_j >= rho_i), with each row's nearest one. Without a matrix in the sink only
+/// each row's nearest parent is found (nearest_row): no n x k array is allocated.
 void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const double> rho,
                const RowSink& sink) {
     params.validate();
@@ -435,7 +430,6 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
         RowMarks marks(g.n);
         std::vector<int32_t> cols;
         cols.reserve(static_cast<size_t>(g.k));
-        std::vector<float> scratch(static_cast<size_t>(g.k));
 #pragma omp for schedule(dynamic, 512)
         for (int64_t q = 0; q < g.n; ++q) {
             const int64_t i = rows.order[q];
@@ -446,7 +440,7 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
                 progress.add(1);
                 continue;
             }
-            float* out = sink.matrix ? &sink.matrix[i * g.k] : scratch.data();
+            float* out = &sink.matrix[i * g.k];
             int column = -1;
             if (rho.empty())
                 column = tpdi_row(rows, q, g.k, marks, cols, out, [](int64_t, int32_t) { return true; });
@@ -455,7 +449,6 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
                     return m != q && rho_at[m] >= rho_at[q];
                 });
             if (sink.nearest) sink.nearest[i] = static_cast<int16_t>(column);
-            if (sink.nearest_dist) sink.nearest_dist[i] = column < 0 ? 1.0f : out[column];
             progress.add(1);
         }
     }

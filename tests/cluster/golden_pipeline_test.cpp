@@ -45,15 +45,21 @@ TEST(GoldenPipeline, EveryReferencePartitionReproduced) {
     EXPECT_EQ(compared, 48);
 }
 
+// cluster_graph's params for a golden graph: all of its k, 2 threads.
+ClusterParams params_for(const KnnGraph& g) {
+    ClusterParams p;
+    p.num_threads = 2;
+    p.knn.k = g.k;
+    return p;
+}
+
 // cluster_graph without the TPDi matrix (what the CLI runs): the reference partitions, the
 // parents of the run that keeps the matrix, and no matrix.
 TEST(GoldenPipeline, WithoutTheTpdiMatrixSameParentsAndReferencePartitions) {
     for (const auto& name : testing::golden_cases()) {
         SCOPED_TRACE(name);
         const auto g = load_knn_npz(testing::golden_path(name, "knn.npz"));
-        ClusterParams with;
-        with.num_threads = 2;
-        with.knn.k = g.k;
+        const ClusterParams with = params_for(g);
         ClusterParams without = with;
         without.keep_tpdi_matrix = false;
         const ClusterResult a = cluster_graph(g, with);
@@ -73,9 +79,7 @@ TEST(GoldenPipeline, LinkBoundKeepsLabelsAndIsIgnoredWhenCalibrating) {
     for (const auto& name : testing::golden_cases()) {
         SCOPED_TRACE(name);
         const auto g = load_knn_npz(testing::golden_path(name, "knn.npz"));
-        ClusterParams plain;
-        plain.num_threads = 2;
-        plain.knn.k = g.k;
+        ClusterParams plain = params_for(g);
         plain.keep_tpdi_matrix = false;
         ClusterParams bounded = plain;
         bounded.tpdi.link_below = plain.dpc.tau + 0.02;
