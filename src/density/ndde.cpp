@@ -28,51 +28,84 @@ void NddeParams::validate() const {
 
 namespace {
 
-/// Row-normalised transition weights over the first k columns: P[i*k + a] = w_ia / (sum + eps).
-/// Missing neighbours (id -1) get weight 0. Left uninitialised until the parallel loop
-/// writes it, so that first touching its pages (n*k*8 bytes, 833 MB at 5.21M faces, about
-/// 2 CPU s per GB here: BM_FirstTouch) runs on every thread instead of in a serial zero fill.
+/// Row i's transition weights over its first k columns: row[a] = w_ia / (sum + eps).
+/// Missing neighbours (id -1) get weight 0.
+void transition_row(const KnnGraph& g, int64_t i, int64_t k, double sigma, double eps, double* row) {
+    double sum = 0;
+    for (int64_t a = 0; a < k; ++a) {
+        row[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / sigma);
+        sum += row[a];
+    }
+    for (int64_t a = 0; a < k; ++a) row[a] /= (sum + eps);
+}
+
+/// All n rows: P[i*k + a]. Left uninitialised until the parallel loop writes it, so that
+/// first touching its pages (n*k*8 bytes, 833 MB at 5.21M faces, about 2 CPU s per GB here:
+/// BM_FirstTouch) runs on every thread instead of in a serial zero fill.
 internal::HugePageVector<double> transition_rows(const KnnGraph& g, int64_t k, double sigma,
-                                                 double eps, int threads,
-                                                 Progress* progress = nullptr) {
+                                                 double eps, int threads) {
     internal::HugePageVector<double> p(static_cast<size_t>(g.n * k));
 #pragma omp parallel for schedule(static) num_threads(threads)
-    for (int64_t i = 0; i < g.n; ++i) {
-        double* row = &p[i * k];
-        double sum = 0;
-        for (int64_t a = 0; a < k; ++a) {
-            row[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / sigma);
-            sum += row[a];
-        }
-        for (int64_t a = 0; a < k; ++a) row[a] /= (sum + eps);
-        if (progress) progress->add(1);
-    }
+    for (int64_t i = 0; i < g.n; ++i) transition_row(g, i, k, sigma, eps, &p[i * k]);
     return p;
+}
+
+/// The range of targets j that thread t of a team adds into (see scatter_transpose).
+std::pair<int64_t, int64_t> owned_targets(int64_t n) {
+#ifdef _OPENMP
+    const int64_t team = omp_get_num_threads(), t = omp_get_thread_num();
+#else
+    const int64_t team = 1, t = 0;  // built without OpenMP (FC_USE_OPENMP=OFF)
+#endif
+    return {n * t / team, n * (t + 1) / team};
+}
+
+/// rho_j = sum_i P_ij without the n x k table: the rows are made a block at a time into one
+/// buffer (every thread a share of the block), then every thread adds the whole block into
+/// its own range of targets, in row order. Each rho_j sums the same terms in the same order
+/// as scatter_transpose over the full table, so the result is bit-identical, while the
+/// memory is one block's instead of n*k doubles that this VM takes ~1.7 CPU s to first
+/// touch at 5.21M faces (BENCHMARKS.md, issue 3).
+void column_sums_by_blocks(const KnnGraph& g, int64_t k, double sigma, double eps, int threads,
+                           std::vector<double>& rho, Progress& progress) {
+    constexpr int64_t kBlockRows = int64_t{1} << 15;  // 20 MB of weights at k = 80
+    const int64_t block_rows = std::min(g.n, kBlockRows);
+    internal::HugePageVector<double> p(static_cast<size_t>(block_rows * k));
+#pragma omp parallel num_threads(threads)
+    {
+        const auto [lo, hi] = owned_targets(g.n);
+        for (int64_t start = 0; start < g.n; start += block_rows) {
+            const int64_t end = std::min(g.n, start + block_rows);
+#pragma omp for schedule(static)
+            for (int64_t i = start; i < end; ++i) transition_row(g, i, k, sigma, eps, &p[(i - start) * k]);
+            // (the loop's barrier: the block is complete)
+            for (int64_t i = start; i < end; ++i) {
+                const double* row = &p[(i - start) * k];
+                for (int64_t a = 0; a < k; ++a) {
+                    const int32_t j = g.row_ids(i)[a];
+                    if (j >= lo && j < hi) rho[j] += row[a];
+                }
+            }
+#pragma omp barrier
+#pragma omp master
+            progress.add(end - start);
+        }
+    }
 }
 
 /// out_j += sum_i P_ij * rho_i. Each thread owns a range of targets j and walks every row in
 /// order, adding only into its own range: every out_j sums its terms in row order, as one
 /// thread would, so every bit of the result is independent of the thread count.
-/// `progress` (optional) counts rows walked by the first thread.
 void scatter_transpose(const KnnGraph& g, int64_t k, std::span<const double> p,
-                       const std::vector<double>* rho, std::vector<double>& out, int threads,
-                       Progress* progress = nullptr) {
+                       const std::vector<double>& rho, std::vector<double>& out, int threads) {
 #pragma omp parallel num_threads(threads)
     {
-#ifdef _OPENMP
-        const int64_t team = omp_get_num_threads(), t = omp_get_thread_num();
-#else
-        const int64_t team = 1, t = 0;  // built without OpenMP (FC_USE_OPENMP=OFF)
-#endif
-        const int64_t lo = g.n * t / team, hi = g.n * (t + 1) / team;
-        for (int64_t i = 0; i < g.n; ++i) {
-            const double r = rho ? (*rho)[i] : 1.0;
+        const auto [lo, hi] = owned_targets(g.n);
+        for (int64_t i = 0; i < g.n; ++i)
             for (int64_t a = 0; a < k; ++a) {
                 const int32_t j = g.row_ids(i)[a];
-                if (j >= lo && j < hi) out[j] += p[i * k + a] * r;
+                if (j >= lo && j < hi) out[j] += p[i * k + a] * rho[i];
             }
-            if (t == 0 && progress && (i & 4095) == 4095) progress->add(4096);
-        }
     }
 }
 
@@ -82,11 +115,9 @@ std::vector<double> ndde_approx(const KnnGraph& g, const NddeParams& params) {
     params.validate();
     const int64_t k = std::min(params.k, g.k);
     const int threads = resolve_threads(params.num_threads);
-    Progress progress("density", 2 * g.n);  // transition rows, then the scatter
-    const auto p = transition_rows(g, k, params.sigma, 1e-5, threads, &progress);
+    Progress progress("density", g.n);
     std::vector<double> rho(static_cast<size_t>(g.n), 0.0);
-    scatter_transpose(g, k, p, nullptr, rho, threads, &progress);
-    progress.add(g.n % 4096);
+    column_sums_by_blocks(g, k, params.sigma, 1e-5, threads, rho, progress);
     return rho;
 }
 
@@ -105,7 +136,7 @@ std::vector<double> ndde_exact(const KnnGraph& g, const NddeParams& params) {
     std::vector<double> next(rho.size());
     for (int64_t it = 0; it < params.max_iterations; ++it) {
         std::fill(next.begin(), next.end(), 0.0);
-        scatter_transpose(g, k, p, &rho, next, threads);
+        scatter_transpose(g, k, p, rho, next, threads);
         double change = 0;
         for (size_t j = 0; j < rho.size(); ++j) {
             next[j] = d * rho[j] + (1 - d) * next[j];
