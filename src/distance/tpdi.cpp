@@ -151,6 +151,11 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, b
         // was then 12 % of the TPDi samples at 5.21M faces (perf; BENCHMARKS.md, issue 3).
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < g.n; ++i) {
+            // The next row's lookups, at random places of position[] (21 MB at 5.21M faces):
+            // all in flight while this row is built, instead of a few at a time behind it.
+            if (i + 1 < g.n)
+                for (int64_t a = 0; a < k; ++a)
+                    __builtin_prefetch(&position[std::max(g.row_ids(i + 1)[a], 0)]);
             const int64_t q = position[i];
             double sum = 0;
             for (int64_t a = 0; a < k; ++a) {
@@ -434,6 +439,14 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
         for (int64_t q = 0; q < g.n; ++q) {
             const int64_t i = rows.order[q];
             if (nearest_only) {
+                // The next face's neighbours' summaries (one random read each): all in flight
+                // while this face is computed; read one by one behind a branch on each,
+                // they were a quarter of the kernel's samples at 5.21M faces.
+                if (q + 1 < g.n) {
+                    const Entry* next = &rows.entries[(q + 1) * g.k];
+                    for (int64_t a = 0; a < g.k; ++a)
+                        __builtin_prefetch(&rows.summary[std::min<int64_t>(next[a].id, g.n - 1)]);
+                }
                 const NearestEntry e = nearest_row(rows, q, g.k, marks, cols, params.link_below);
                 sink.nearest[i] = static_cast<int16_t>(e.column);
                 sink.nearest_dist[i] = e.dist;
