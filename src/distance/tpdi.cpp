@@ -435,8 +435,7 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
         RowMarks marks(g.n);
         std::vector<int32_t> cols;
         cols.reserve(static_cast<size_t>(g.k));
-#pragma omp for schedule(dynamic, 512)
-        for (int64_t q = 0; q < g.n; ++q) {
+        auto compute_face = [&](int64_t q) {
             const int64_t i = rows.order[q];
             if (nearest_only) {
                 // The next face's neighbours' summaries (one random read each): all in flight
@@ -450,8 +449,7 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
                 const NearestEntry e = nearest_row(rows, q, g.k, marks, cols, params.link_below);
                 sink.nearest[i] = static_cast<int16_t>(e.column);
                 sink.nearest_dist[i] = e.dist;
-                progress.add(1);
-                continue;
+                return;
             }
             float* out = &sink.matrix[i * g.k];
             int column = -1;
@@ -462,7 +460,16 @@ void tpdi_impl(const KnnGraph& g, const TpdiParams& params, std::span<const doub
                     return m != q && rho_at[m] >= rho_at[q];
                 });
             if (sink.nearest) sink.nearest[i] = static_cast<int16_t>(column);
-            progress.add(1);
+        };
+        // Chunks of faces, handed out as threads free up. Progress is counted once a chunk:
+        // once a face, the shared counter's cache line went back and forth between the
+        // threads (2 % of the samples at 584K faces).
+        constexpr int64_t kChunk = 512;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t chunk = 0; chunk < (g.n + kChunk - 1) / kChunk; ++chunk) {
+            const int64_t begin = chunk * kChunk, end = std::min(g.n, begin + kChunk);
+            for (int64_t q = begin; q < end; ++q) compute_face(q);
+            progress.add(end - begin);
         }
     }
 }
