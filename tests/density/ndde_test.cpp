@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <random>
+#include <vector>
 
 #include "facecluster/error.h"
 #include "facecluster/io/knn_file.h"
@@ -56,6 +58,47 @@ TEST(NddeApprox, ThreadCountDoesNotChangeBits) {
     EXPECT_EQ(ndde_approx(g, one), ndde_approx(g, three));
     EXPECT_EQ(ndde_exact(g, one), ndde_exact(g, two));
     EXPECT_EQ(ndde_exact(g, one), ndde_exact(g, three));
+}
+
+/// Rows sorted by distance, 5 random neighbours each (ids may repeat, some missing): enough
+/// faces for ndde_approx to make its transition weights in several blocks (32K rows each).
+KnnGraph random_graph(int64_t n, int64_t k) {
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int32_t> id(-1, static_cast<int32_t>(n - 1));
+    std::uniform_real_distribution<float> step(0.0f, 0.2f);
+    std::vector<int32_t> ids(static_cast<size_t>(n * k));
+    std::vector<float> dists(ids.size());
+    for (int64_t i = 0; i < n; ++i) {
+        float d = 0;
+        for (int64_t a = 0; a < k; ++a) {
+            ids[i * k + a] = a == 0 ? static_cast<int32_t>(i) : id(rng);
+            dists[i * k + a] = d;
+            d += step(rng);
+        }
+    }
+    return KnnGraph::from_vectors(n, k, std::move(ids), std::move(dists));
+}
+
+TEST(NddeApprox, ManyBlocksEqualTheFormulaSummedInRowOrder) {
+    const int64_t n = 100000, k = 5;  // 4 blocks, the last partial
+    const auto g = random_graph(n, k);
+    NddeParams p;
+    p.k = k;
+    // rho_j = sum over rows i, in row order, of w_ij / (sum_l w_il + 1e-5) (METHOD.md 4.3).
+    std::vector<double> want(static_cast<size_t>(n), 0.0);
+    for (int64_t i = 0; i < n; ++i) {
+        double w[5], sum = 0;
+        for (int64_t a = 0; a < k; ++a) {
+            w[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / p.sigma);
+            sum += w[a];
+        }
+        for (int64_t a = 0; a < k; ++a)
+            if (g.row_ids(i)[a] >= 0) want[g.row_ids(i)[a]] += w[a] / (sum + 1e-5);
+    }
+    for (const int threads : {1, 2, 3}) {
+        p.num_threads = threads;
+        EXPECT_EQ(ndde_approx(g, p), want) << threads << " threads";
+    }
 }
 
 TEST(NddeGolden, MatchesReferenceOnEveryCase) {
