@@ -350,13 +350,19 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
         return i_bounded && r.summary[jq].tail_bounded &&
                1.0 - summary_bound(a, jq) >= cut + kBoundSlack;
     };
+    // Candidates first without a branch on each neighbour's density (the comparisons are
+    // as unpredictable as a coin), then the summary bound on those only.
+    int32_t candidates[256];
+    int64_t count = 0;
     for (int64_t a = 0; a < k; ++a) {
         const int32_t m = ri[a].id;
         if (m == missing) continue;
         marks.mark(m, a);
-        if (m == q || r.summary[m].rho < self.rho || ruled_out_by_summary(a)) continue;
-        cols.push_back(static_cast<int32_t>(a));
+        candidates[count] = static_cast<int32_t>(a);
+        count += (m != q) & !(r.summary[m].rho < self.rho);
     }
+    for (int64_t c = 0; c < count; ++c)
+        if (!ruled_out_by_summary(candidates[c])) cols.push_back(candidates[c]);
     auto consider = [&](int32_t a) {
         const int32_t jq = ri[a].id;
         const Entry* rj = &r.entries[jq * k];
