@@ -69,7 +69,7 @@ std::vector<int64_t> checked_new_ids(const IndexState& s, int64_t rows, std::spa
 }
 
 void remove_index_files(const std::string& path) {
-    for (const char* suffix : {"", "-wal", "-shm", ".ivf", ".ivf.tmp"}) std::filesystem::remove(path + suffix);
+    for (const char* suffix : {"", "-wal", "-shm", ".ivf"}) std::filesystem::remove(path + suffix);
 }
 
 }  // namespace

@@ -18,12 +18,7 @@ constexpr int64_t kParallelQueries = 16;  // fewer queries are scanned on one th
 /// work. The scores only select candidates, so the summation order does not matter.
 void small_product(const float* q, int64_t qn, const float* base, int64_t bn, int64_t d, float* scores) {
     for (int64_t a = 0; a < qn; ++a)
-        for (int64_t b = 0; b < bn; ++b) {
-            float sum = 0;
-#pragma omp simd reduction(+ : sum)
-            for (int64_t t = 0; t < d; ++t) sum += q[a * d + t] * base[b * d + t];
-            scores[a * bn + b] = sum;
-        }
+        for (int64_t b = 0; b < bn; ++b) scores[a * bn + b] = candidate_product(q + a * d, base + b * d, d);
 }
 
 void scan_scores(const IndexState& s, const float* scores, int64_t b0, int64_t bn, int64_t keep,

@@ -15,6 +15,15 @@ namespace fc::internal {
 /// 1 - <a, b> summed in double over dimensions in order, rounded to float; symmetric.
 float exact_distance(const float* a, const float* b, int64_t d);
 
+/// <a, b> in float, in whatever order vectorises: for picking candidates only, which are then
+/// ranked by exact_distance.
+inline float candidate_product(const float* a, const float* b, int64_t d) {
+    float sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t t = 0; t < d; ++t) sum += a[t] * b[t];
+    return sum;
+}
+
 /// A face that enters an existing row: `face` is closer to `row` than row's k-th entry.
 struct ReverseHit {
     int32_t row = 0;

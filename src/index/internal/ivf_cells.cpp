@@ -15,13 +15,6 @@ constexpr int64_t kBuildBlock = 1024;      // queries per IVF search block of a 
 constexpr int64_t kParallelQueries = 16;   // fewer queries are searched on one thread
 constexpr uint64_t kSeed = 1234;           // the k-means sample and initialisation
 
-float dot(const float* a, const float* b, int64_t d) {
-    float sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int64_t t = 0; t < d; ++t) sum += a[t] * b[t];
-    return sum;
-}
-
 /// The full build's search: every face, in cell order (queries of a block share cells), by
 /// the IVF index's BLAS scan; the best keep candidates of each are then ranked exactly.
 void search_all(const IndexState& s, const IvfIndex& index, SearchOutput& out) {
@@ -116,7 +109,7 @@ SearchOutput ivf_search_rows(const IndexState& s, const std::vector<int32_t>& qu
         for (int64_t a = 0; a < nprobe; ++a) {
             if (probe[t * nprobe + a] < 0) continue;
             for (int32_t m : s.members[probe[t * nprobe + a]])
-                st[t].offer(s, 1.0f - dot(s.vec(qs), s.vec(m), d), m, keep, reverse_below);
+                st[t].offer(s, 1.0f - candidate_product(s.vec(qs), s.vec(m), d), m, keep, reverse_below);
         }
         rank_exact(s, qs, st[t].slots(), &out.ids[t * k], &out.dists[t * k]);
     }
