@@ -345,11 +345,10 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
     };
     NearestEntry best;
     double cut = link_below;  // a D_T must be below this to matter
-    auto ruled_out_by_summary = [&](int64_t a) {
-        const int32_t jq = ri[a].id;
-        return i_bounded && r.summary[jq].tail_bounded &&
-               1.0 - summary_bound(a, jq) >= cut + kBoundSlack;
-    };
+    // Bound 1 per candidate column, computed once and tested again as the cut tightens;
+    // infinity where it does not apply (a row that is not bounded).
+    double summary_bc[256];
+    auto ruled_out_by_summary = [&](int64_t a) { return 1.0 - summary_bc[a] >= cut + kBoundSlack; };
     // Candidates first without a branch on each neighbour's density (the comparisons are
     // as unpredictable as a coin), then the summary bound on those only.
     int32_t candidates[256];
@@ -361,8 +360,13 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
         candidates[count] = static_cast<int32_t>(a);
         count += (m != q) & !(r.summary[m].rho < self.rho);
     }
-    for (int64_t c = 0; c < count; ++c)
-        if (!ruled_out_by_summary(candidates[c])) cols.push_back(candidates[c]);
+    for (int64_t c = 0; c < count; ++c) {
+        const int32_t a = candidates[c], jq = ri[a].id;
+        summary_bc[a] = i_bounded && r.summary[jq].tail_bounded
+                            ? summary_bound(a, jq)
+                            : std::numeric_limits<double>::infinity();
+        if (!ruled_out_by_summary(a)) cols.push_back(a);
+    }
     auto consider = [&](int32_t a) {
         const int32_t jq = ri[a].id;
         const Entry* rj = &r.entries[jq * k];
