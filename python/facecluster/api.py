@@ -261,7 +261,8 @@ def make_synthetic(n: int = 10000, dim: int = 128, seed: int = 42, *,
         ``max_identity_size``, ``min_cohesion``, ``max_cohesion``, ``cohesion_jitter``,
         ``family_fraction``, ``family_size``, ``family_similarity``, ``shuffle``, and the
         geometry knobs ``shared_offset``, ``nuisance_dims``, ``nuisance_scale``
-        (docs/calibration.md).
+        (docs/calibration.md) and ``centre_spectrum`` (0 = isotropic identities, 1.1 = spread
+        like real FaceNet embeddings).
 
     Returns
     -------

@@ -35,6 +35,7 @@ SynthParams synth_params(const py::kwargs& kw) {
         {"shared_offset", field(&SynthParams::shared_offset)},
         {"nuisance_dims", field(&SynthParams::nuisance_dims)},
         {"nuisance_scale", field(&SynthParams::nuisance_scale)},
+        {"centre_spectrum", field(&SynthParams::centre_spectrum)},
         {"shuffle", field(&SynthParams::shuffle)},
         {"num_threads", field(&SynthParams::num_threads)},
     };

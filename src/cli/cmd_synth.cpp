@@ -50,6 +50,7 @@ struct SynthCommand {
         keep_explicit("--shared-offset", &SynthParams::shared_offset);
         keep_explicit("--nuisance-dims", &SynthParams::nuisance_dims);
         keep_explicit("--nuisance-scale", &SynthParams::nuisance_scale);
+        keep_explicit("--centre-spectrum", &SynthParams::centre_spectrum);
     }
 };
 
@@ -83,10 +84,11 @@ void add_synth_command(CLI::App& app) {
     cmd->add_option("--geometry", state->geometry,
                     "Preset embedding geometry: arcface (unrelated faces near cosine 0), "
                     "compressed (all pairs above cosine ~0.8, like dlib/face-api), anisotropic "
-                    "(a few dominant nuisance directions), longtail (most identities singletons); "
-                    "explicit knobs override it")
+                    "(a few dominant nuisance directions), longtail (most identities singletons), "
+                    "facenet (identities spread like real FaceNet embeddings, see "
+                    "--centre-spectrum); explicit knobs override it")
         ->capture_default_str()
-        ->check(CLI::IsMember({"arcface", "compressed", "anisotropic", "longtail"}));
+        ->check(CLI::IsMember({"arcface", "compressed", "anisotropic", "longtail", "facenet"}));
     cmd->add_option("--shared-offset", p.shared_offset,
                     "Norm of an offset shared by all faces (compresses cosines: ~b^2/(1+b^2))")
         ->capture_default_str();
@@ -94,6 +96,10 @@ void add_synth_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--nuisance-scale", p.nuisance_scale,
                     "Scale of the strongest nuisance direction (the t-th: scale/sqrt(t+1))")
+        ->capture_default_str();
+    cmd->add_option("--centre-spectrum", p.centre_spectrum,
+                    "Decay alpha of the identity centres' variance spectrum (j-th direction "
+                    "(j+1)^-alpha); 0 = isotropic")
         ->capture_default_str();
     state->cmd = cmd;
     add_run_options(cmd, state->run);

@@ -64,6 +64,7 @@ std::vector<int64_t> row_order(const SynthParams& p) {
 void generate_rows(const SynthParams& p, const internal::IdentityPlan& plan,
                    const std::vector<int64_t>& row_of, float* x, int64_t* labels) {
     const internal::FaceDistortion distortion = internal::make_distortion(p);
+    const internal::CentreShape shape = internal::make_centre_shape(p);
     const int threads = resolve_threads(p.num_threads);
     const auto d = static_cast<size_t>(p.dim);
     std::vector<double> scratch(static_cast<size_t>(threads) * 2 * d);
@@ -78,7 +79,7 @@ void generate_rows(const SynthParams& p, const internal::IdentityPlan& plan,
         double* work = centre + d;
 #pragma omp for schedule(dynamic, 16)
         for (int64_t i = 0; i < c; ++i) {
-            internal::identity_centre(p, plan, i, centre, work);
+            internal::identity_centre(p, plan, shape, i, centre, work);
             for (int64_t k = 0; k < plan.size(i); ++k) {
                 const int64_t row = row_of[plan.offsets[i] + k];
                 internal::sample_face(p, plan, i, k, centre, distortion, work, x + row * p.dim);
@@ -117,6 +118,8 @@ void SynthParams::validate() const {
             "in [0, dim]");
     require(nuisance_scale >= 0.0 && nuisance_scale <= 100.0, "nuisance_scale", nuisance_scale,
             "in [0, 100]");
+    require(centre_spectrum >= 0.0 && centre_spectrum <= 4.0, "centre_spectrum",
+            centre_spectrum, "in [0, 4]");
     require(num_threads >= 0, "num_threads", num_threads, ">= 0 (0 = all cores)");
 }
 
@@ -130,9 +133,12 @@ void apply_synth_geometry(const std::string& name, SynthParams& params) {
     } else if (name == "longtail") {
         params.size_exponent = 2.5;
         params.max_identity_size = 40;
+    } else if (name == "facenet") {
+        params.centre_spectrum = 1.1;
     } else {
         throw InvalidArgument("synthetic geometry '" + name +
-                              "': expected one of arcface, compressed, anisotropic, longtail");
+                              "': expected one of arcface, compressed, anisotropic, longtail, "
+                              "facenet");
     }
 }
 

@@ -65,6 +65,8 @@ TEST(SynthParams, RejectsBadGeometryKnobs) {
     expect_invalid([](SynthParams& p) { p.shared_offset = -1.0; }, "shared_offset", "-1");
     expect_invalid([](SynthParams& p) { p.nuisance_dims = 200; }, "nuisance_dims", "200");
     expect_invalid([](SynthParams& p) { p.nuisance_scale = NAN; }, "nuisance_scale", "nan");
+    expect_invalid([](SynthParams& p) { p.centre_spectrum = -0.5; }, "centre_spectrum", "-0.5");
+    expect_invalid([](SynthParams& p) { p.centre_spectrum = NAN; }, "centre_spectrum", "nan");
 }
 
 TEST(SynthParams, GeometryPresetsSetTheirKnobsOnly) {
@@ -77,6 +79,9 @@ TEST(SynthParams, GeometryPresetsSetTheirKnobsOnly) {
     apply_synth_geometry("longtail", p);
     EXPECT_EQ(p.size_exponent, 2.5);
     EXPECT_EQ(p.shared_offset, 2.5);  // presets only add their own fields
+    apply_synth_geometry("facenet", p);
+    EXPECT_EQ(p.centre_spectrum, 1.1);
+    EXPECT_EQ(p.max_identity_size, 40);
     try {
         apply_synth_geometry("dlib", p);
         ADD_FAILURE() << "no error";

@@ -70,6 +70,14 @@ struct SynthParams {
     /// of variance unrelated to identity (anisotropic geometry).
     int64_t nuisance_dims = 0;
     double nuisance_scale = 0.0;  ///< s_0 above, in [0, 100]
+    /// Decay alpha of the identity centres' variance spectrum, in [0, 4]. 0 draws centres
+    /// uniformly on the sphere (isotropic: unrelated faces have cosine spread 1/sqrt(d)).
+    /// alpha > 0 draws them from N(0, diag((j + 1)^-alpha)) turned by a fixed random rotation
+    /// (three Householder reflections, so no coordinate axis is special), then normalised:
+    /// identities spread over fewer effective dimensions, as in real embeddings, where
+    /// unrelated faces have a wider cosine spread than 1/sqrt(d) and the top principal
+    /// directions hold a large share of the variance (see the "facenet" preset).
+    double centre_spectrum = 0.0;
     bool shuffle = true;  ///< shuffle rows (deterministically); false keeps identities grouped
     int num_threads = 0;  ///< OpenMP threads, >= 0; 0 = all cores
 
@@ -92,7 +100,9 @@ struct SynthData {
 /// Named presets of the geometry knobs for the calibration benchmarks (docs/calibration.md):
 /// "arcface" (the defaults: unrelated faces near cosine 0), "compressed" (shared_offset 2.5:
 /// every pair above cosine ~0.8), "anisotropic" (4 nuisance directions of scale 1.0) and
-/// "longtail" (size_exponent 2.5, max size 40: most identities singletons). Sets only the
+/// "longtail" (size_exponent 2.5, max size 40: most identities singletons) and "facenet"
+/// (centre_spectrum 1.1: the spectrum measured on the real FaceNet embeddings of
+/// ../shared/data/lfw_subset_facenet128, see docs/benchmarks of issue 3). Sets only the
 /// fields of the preset; InvalidArgument names the choices for an unknown name.
 void apply_synth_geometry(const std::string& name, SynthParams& params);
 

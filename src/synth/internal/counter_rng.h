@@ -26,6 +26,7 @@ enum class SynthStream : uint64_t {
     kOffsetAxis = 10,
     kNuisanceAxis = 11,
     kNuisanceCoef = 12,
+    kCentreRotation = 13,
 };
 
 inline constexpr uint64_t kGoldenGamma = 0x9e3779b97f4a7c15ULL;

@@ -28,19 +28,24 @@ double normalise(double* v, int64_t d) {
     return norm;
 }
 
-// Random unit vector from the sequence (seed, stream, a, b), uniform on the sphere.
-void random_unit(const SynthParams& p, SynthStream stream, uint64_t a, uint64_t b,
-                 double* out) {
+// Random unit vector from the sequence (seed, stream, a, b): uniform on the sphere, or
+// following `shape`'s spectrum when it is given and active.
+void random_unit(const SynthParams& p, SynthStream stream, uint64_t a, uint64_t b, double* out,
+                 const CentreShape* shape = nullptr) {
     fill_gaussian(stream_key(p.seed, stream, a, b), out, p.dim);
+    if (shape != nullptr) shape->apply(out, p.dim);
     normalise(out, p.dim);
 }
 
-// Random unit vector orthogonal to the unit vector `axis`. The Gaussian draw is redone
-// with a new key in the (probability ~0) case that it is nearly parallel to `axis`.
+// Random unit vector orthogonal to the unit vector `axis` (shaped as in random_unit). The
+// Gaussian draw is redone with a new key in the (probability ~0) case that it is nearly
+// parallel to `axis`.
 void random_orthogonal_unit(const SynthParams& p, SynthStream stream, uint64_t a, uint64_t b,
-                            const double* axis, double* out) {
+                            const double* axis, double* out,
+                            const CentreShape* shape = nullptr) {
     for (uint64_t attempt = 0;; ++attempt) {
         fill_gaussian(stream_key(p.seed, stream, a, b + (attempt << 40)), out, p.dim);
+        if (shape != nullptr) shape->apply(out, p.dim);
         const double along = dot(out, axis, p.dim);
         for (int64_t j = 0; j < p.dim; ++j) out[j] -= along * axis[j];
         if (normalise(out, p.dim) > 1e-6) return;
@@ -90,18 +95,46 @@ FaceDistortion make_distortion(const SynthParams& p) {
     return dist;
 }
 
-void identity_centre(const SynthParams& p, const IdentityPlan& plan, int64_t i, double* centre,
-                     double* scratch) {
+void CentreShape::apply(double* v, int64_t d) const {
+    if (!active()) return;
+    for (int64_t j = 0; j < d; ++j) v[j] *= scale[j];
+    const auto n_reflections = static_cast<int64_t>(reflections.size()) / d;
+    for (int64_t r = 0; r < n_reflections; ++r) {
+        const double* h = reflections.data() + r * d;
+        const double twice_along = 2.0 * dot(v, h, d);
+        for (int64_t j = 0; j < d; ++j) v[j] -= twice_along * h[j];
+    }
+}
+
+CentreShape make_centre_shape(const SynthParams& p) {
+    CentreShape shape;
+    if (p.centre_spectrum <= 0.0) return shape;
+    const auto d = static_cast<size_t>(p.dim);
+    shape.scale.resize(d);
+    for (size_t j = 0; j < d; ++j)
+        shape.scale[j] = std::pow(static_cast<double>(j + 1), -0.5 * p.centre_spectrum);
+    // Without the rotation the dominant directions would be the first coordinates, which
+    // per-coordinate codecs (scalar quantisation) would exploit unlike on real embeddings.
+    constexpr int kReflections = 3;
+    shape.reflections.resize(kReflections * d);
+    for (int r = 0; r < kReflections; ++r)
+        random_unit(p, SynthStream::kCentreRotation, static_cast<uint64_t>(r), 0,
+                    shape.reflections.data() + r * d);
+    return shape;
+}
+
+void identity_centre(const SynthParams& p, const IdentityPlan& plan, const CentreShape& shape,
+                     int64_t i, double* centre, double* scratch) {
     const int64_t f = plan.family[i];
     if (f < 0) {
-        random_unit(p, SynthStream::kIdentityCentre, i, 0, centre);
+        random_unit(p, SynthStream::kIdentityCentre, i, 0, centre, &shape);
         return;
     }
     // cos(c_a, c_b) = cos_t^2 = rho for two members, since their own parts are orthogonal
     // to the family centre and nearly orthogonal to each other.
     const auto slot = static_cast<uint64_t>(plan.family_slot[f]);
-    random_unit(p, SynthStream::kFamilyCentre, slot, 0, scratch);
-    random_orthogonal_unit(p, SynthStream::kIdentityCentre, i, 0, scratch, centre);
+    random_unit(p, SynthStream::kFamilyCentre, slot, 0, scratch, &shape);
+    random_orthogonal_unit(p, SynthStream::kIdentityCentre, i, 0, scratch, centre, &shape);
     tilt_from_axis(scratch, std::sqrt(static_cast<double>(plan.family_similarity[f])), p.dim,
                    centre);
     normalise(centre, p.dim);

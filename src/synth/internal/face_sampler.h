@@ -11,9 +11,22 @@
 
 namespace fc::internal {
 
+/// The variance spectrum of identity centres (SynthParams::centre_spectrum), drawn once per
+/// data set: a centre direction is a Gaussian scaled per coordinate, then reflected.
+struct CentreShape {
+    std::vector<double> scale;        ///< d values sqrt((j + 1)^-alpha), or empty (isotropic)
+    std::vector<double> reflections;  ///< 3 x d unit Householder vectors, or empty
+    bool active() const { return !scale.empty(); }
+    /// v <- H3 H2 H1 diag(scale) v (d values); a no-op when inactive.
+    void apply(double* v, int64_t d) const;
+};
+
+/// The shape of p's centre_spectrum; inactive when it is 0.
+CentreShape make_centre_shape(const SynthParams& p);
+
 /// Writes the unit centre of identity i (d values) to `centre`; `scratch` holds d values.
-void identity_centre(const SynthParams& p, const IdentityPlan& plan, int64_t i, double* centre,
-                     double* scratch);
+void identity_centre(const SynthParams& p, const IdentityPlan& plan, const CentreShape& shape,
+                     int64_t i, double* centre, double* scratch);
 
 /// Identity-independent distortions of the geometry knobs (shared offset, nuisance axes),
 /// drawn once per data set.
