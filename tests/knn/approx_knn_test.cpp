@@ -16,8 +16,9 @@
 
 // Approximate backends are checked against exact search with recall floors, not equality
 // (STYLE 18). The floors: with the default target_recall 0.95, auto-tuned ivf and hnsw reach
-// >= 0.93 on the recall sample (the tuning used a disjoint sample, so the reported value
-// scatters around the target by about 0.01); ivf_sq8 >= 0.90 (its 8-bit codes cap recall).
+// >= 0.95 on the recall sample (the tuning used a disjoint sample, and stops only when its
+// recall clears the target by 1.645 standard errors); ivf_sq8 >= 0.90 (its 8-bit codes cap
+// recall).
 
 namespace fc {
 namespace {
@@ -241,7 +242,7 @@ TEST(SampleRows, DistinctSortedSeededAndInRange) {
 TEST(IvfKnn, AutoNprobeReachesTheRecallFloor) {
     const KnnBuildResult r = build_knn(faces(), knn_k(), method(KnnMethod::kIvfFlat));
     EXPECT_EQ(r.method_used, "ivf");
-    EXPECT_GE(r.recall_at_k, 0.93);
+    EXPECT_GE(r.recall_at_k, 0.95);
     EXPECT_EQ(r.recall_sample, 400);
     EXPECT_EQ(r.details.nlist, 375);  // round(16 sqrt(6000)) = 1239, capped at n / 16
     ASSERT_FALSE(r.details.calibration.empty());
@@ -249,6 +250,21 @@ TEST(IvfKnn, AutoNprobeReachesTheRecallFloor) {
     EXPECT_GE(r.details.calibration.back().second, 0.95);
     EXPECT_LT(r.details.calibration.front().second, 0.95) << "tuning started above the target";
     expect_valid_graph(faces(), r.graph, 1e-5);
+}
+
+// On this set nprobe 24 reaches 0.951 on the calibration sample: above the 0.95 target, but
+// by less than the margin (1.645 x ~0.004), so the tuning goes on to 32 (0.961). Stopping
+// at the first mean above the target left the recall sample at or below the target about
+// half the time.
+TEST(IvfKnn, AutoNprobeWantsAMarginAboveTheTarget) {
+    const KnnBuildResult r = build_knn(faces(), knn_k(), method(KnnMethod::kIvfFlat));
+    const auto& tried = r.details.calibration;
+    ASSERT_GE(tried.size(), 2u);
+    const double before_last = tried[tried.size() - 2].second;
+    EXPECT_GE(before_last, 0.95) << "the set no longer shows the margin; pick another";
+    EXPECT_LT(before_last, 0.96);
+    EXPECT_GT(tried.back().second, before_last);
+    EXPECT_GE(r.recall_at_k, 0.95);
 }
 
 TEST(IvfKnn, ProbingEveryCellIsExact) {
@@ -293,7 +309,7 @@ TEST(IvfSq8Knn, RecallFloorAndApproximateDistances) {
 TEST(HnswKnn, AutoEfSearchReachesTheRecallFloor) {
     const KnnBuildResult r = build_knn(faces(), knn_k(), method(KnnMethod::kHnsw));
     EXPECT_EQ(r.method_used, "hnsw");
-    EXPECT_GE(r.recall_at_k, 0.93);
+    EXPECT_GE(r.recall_at_k, 0.95);
     EXPECT_GE(r.details.hnsw_ef_search, kK);
     EXPECT_EQ(r.details.hnsw_m, 32);
     expect_valid_graph(faces(), r.graph, 1e-5);

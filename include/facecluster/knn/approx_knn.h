@@ -76,8 +76,9 @@ struct ApproxKnnParams {
     /// BLAS (filing the faces, then choosing each query's cells) plus the training.
     int64_t nlist = 0;
     /// Cells scanned per query; [1, nlist]. 0 = the smallest of 1, 2, 3, 4, 6, 8, 12, ...
-    /// reaching target_recall on a calibration sample (see calibration_sample). Time grows
-    /// about linearly with nprobe.
+    /// reaching target_recall on a calibration sample (see calibration_sample) by 1.645
+    /// standard errors of its mean, so that the whole graph reaches it too with about 95%
+    /// probability. Time grows about linearly with nprobe.
     int64_t nprobe = 0;
     /// Faces (a seeded sample) the k-means training sees; [nlist, n]. 0 = min(n, 16 nlist).
     /// Training costs 4 Lloyd iterations of train_size x nlist x d in BLAS.
@@ -88,7 +89,7 @@ struct ApproxKnnParams {
     int hnsw_ef_construction =
         80;  ///< ef during insertion; higher = better graph, slower; [1, 4096]
     /// ef during search; [k, 65536] (FAISS uses max(ef, k)). 0 = the smallest of k, 1.5k, 2k,
-    /// 3k, 4k, ... reaching target_recall on the calibration sample.
+    /// 3k, 4k, ... reaching target_recall on the calibration sample (with nprobe's margin).
     int hnsw_ef_search = 0;
 
     // ---- recall: what the approximation costs

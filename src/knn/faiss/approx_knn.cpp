@@ -213,12 +213,19 @@ Reference exact_reference(const FeatureMatrix& x, std::vector<int64_t> rows, int
     return ref;
 }
 
-/// Mean recall of approximate rows (ids, query r's row at ids[r*k]) against `ref`; see
+/// Recall of a sample of queries: the mean over queries and its standard error.
+struct SampleRecall {
+    double mean = -1;
+    double standard_error = 0;
+};
+
+/// Recall of approximate rows (ids, query r's row at ids[r*k]) against `ref`; see
 /// KnnBuildResult::recall_at_k for the treatment of ties.
-double recall_against(const FeatureMatrix& x, const Reference& ref, const int32_t* ids, int64_t k) {
+SampleRecall recall_against(const FeatureMatrix& x, const Reference& ref, const int32_t* ids,
+                            int64_t k) {
     constexpr double kTieTolerance = 1e-6;
-    if (ref.rows.empty()) return -1;
-    double total = 0;
+    if (ref.rows.empty()) return {};
+    double total = 0, total_sq = 0;
     std::unordered_set<int64_t> exact, seen;
     for (size_t r = 0; r < ref.rows.size(); ++r) {
         const int64_t* want = ref.ids.data() + r * size_t(ref.k);
@@ -238,9 +245,14 @@ double recall_against(const FeatureMatrix& x, const Reference& ref, const int32_
             for (int64_t t = 0; t < x.cols; ++t) s += double(x.row(ref.rows[r])[t]) * x.row(j)[t];
             hits += s >= kth - kTieTolerance;
         }
-        total += double(std::min(hits, k)) / double(k);
+        const double recall = double(std::min(hits, k)) / double(k);
+        total += recall;
+        total_sq += recall * recall;
     }
-    return total / double(ref.rows.size());
+    const auto nq = double(ref.rows.size());
+    const double mean = total / nq;
+    const double variance = std::max(0.0, total_sq / nq - mean * mean);
+    return {mean, nq > 1 ? std::sqrt(variance / (nq - 1)) : 0.0};
 }
 
 /// Rows of `ref`'s queries in an n x k graph, gathered contiguously.
@@ -293,8 +305,14 @@ struct Context {
     Reference calib_ref;  ///< exact top-k of the calibration sample (empty unless tuning)
 };
 
+/// One-sided 95% margin, in standard errors of the calibration sample's mean recall.
+constexpr double kCalibrationMargin = 1.645;
+
 /// Tunes one search knob over `candidates` (ascending): the first value whose recall on the
-/// calibration sample reaches target_recall, or the last tried when recall stops improving.
+/// calibration sample reaches target_recall with a margin of kCalibrationMargin standard
+/// errors, or the last tried when recall stops improving. Without the margin the first value
+/// whose sample mean crossed the target had the whole set's recall below it about half the
+/// time (200K faces: 0.958 on the calibration sample, 0.949 on the recall sample).
 int64_t calibrate(Context& c, const std::vector<int64_t>& candidates,
                   const std::function<BlockSearch(int64_t)>& searcher, KnnBuildDetails& det) {
     const std::vector<int64_t>& rows = c.calib_ref.rows;
@@ -306,11 +324,13 @@ int64_t calibrate(Context& c, const std::vector<int64_t>& candidates,
         const Rows r = search_blocks(
             c.x, nq, [&](int64_t t) { return rows[size_t(t)]; }, false, k, block, c.threads,
             searcher(candidates[i]));
-        const double recall = recall_against(c.x, c.calib_ref, r.ids.data(), k);
-        const double gain = det.calibration.empty() ? 1.0 : recall - det.calibration.back().second;
-        det.calibration.emplace_back(candidates[i], recall);
+        const SampleRecall recall = recall_against(c.x, c.calib_ref, r.ids.data(), k);
+        const double gain =
+            det.calibration.empty() ? 1.0 : recall.mean - det.calibration.back().second;
+        det.calibration.emplace_back(candidates[i], recall.mean);
         flat_steps = gain < 0.001 ? flat_steps + 1 : 0;
-        if (recall >= c.p.target_recall || flat_steps >= 2) return candidates[i];
+        const double lower_bound = recall.mean - kCalibrationMargin * recall.standard_error;
+        if (lower_bound >= c.p.target_recall || flat_steps >= 2) return candidates[i];
     }
     return candidates.back();
 }
@@ -452,7 +472,7 @@ double measure_recall(const FeatureMatrix& x, const KnnGraph& g,
                                   " outside [0, n=" + std::to_string(x.rows) + ")");
     ThreadScope scope(resolve_threads(num_threads));
     const Reference ref = exact_reference(x, queries, g.k, resolve_threads(num_threads));
-    return recall_against(x, ref, graph_rows(g, ref.rows).data(), g.k);
+    return recall_against(x, ref, graph_rows(g, ref.rows).data(), g.k).mean;
 }
 
 KnnBuildResult build_knn(const FeatureMatrix& normalized_x, const KnnParams& knn,
@@ -495,7 +515,8 @@ KnnBuildResult build_knn(const FeatureMatrix& normalized_x, const KnnParams& knn
     if (!recall_ref.rows.empty()) {
         res.recall_sample = static_cast<int64_t>(recall_ref.rows.size());
         res.recall_at_k =
-            recall_against(x, recall_ref, graph_rows(res.graph, recall_ref.rows).data(), knn.k);
+            recall_against(x, recall_ref, graph_rows(res.graph, recall_ref.rows).data(), knn.k)
+                .mean;
     }
     det.recall_seconds = seconds_since(t0);
     det.total_seconds = seconds_since(start);
