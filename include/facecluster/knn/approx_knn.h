@@ -78,7 +78,8 @@ struct ApproxKnnParams {
     /// Cells scanned per query; [1, nlist]. 0 = the smallest of 1, 2, 3, 4, 6, 8, 12, ...
     /// reaching target_recall on a calibration sample (see calibration_sample) by 1.645
     /// standard errors of its mean, so that the whole graph reaches it too with about 95%
-    /// probability. Time grows about linearly with nprobe.
+    /// probability; the step from the last value that missed is then halved twice (24 -> 32
+    /// becomes 28 or 30 when those reach). Time grows about linearly with nprobe.
     int64_t nprobe = 0;
     /// Faces (a seeded sample) the k-means training sees; [nlist, n]. 0 = min(n, 16 nlist).
     /// Training costs 4 Lloyd iterations of train_size x nlist x d in BLAS.
