@@ -28,18 +28,7 @@ using testing::expect_contains;
 
 constexpr int64_t kK = 30;
 
-/// 6000 faces of d = 64 in identities of 20-300 faces; cached, built once per binary.
-const FeatureMatrix& faces() {
-    static const FeatureMatrix x = [] {
-        SynthParams p;
-        p.n_faces = 6000;
-        p.dim = 64;
-        p.seed = 21;
-        p.min_identity_size = 20;
-        return make_synthetic(p).features;
-    }();
-    return x;
-}
+const FeatureMatrix& faces() { return testing::approx_test_faces(); }
 
 KnnParams knn_k(int64_t k = kK) {
     KnnParams p;

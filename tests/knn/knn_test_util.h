@@ -14,11 +14,26 @@
 
 #include "facecluster/io/features.h"
 #include "facecluster/io/knn_file.h"
+#include "facecluster/synth/synth.h"
 #include "facecluster/types.h"
 #include "testing/expect.h"
 #include "testing/golden.h"
 
 namespace fc::testing {
+
+/// 6000 synthetic faces of d = 64 in identities of 20-300 faces (seed 21), for the
+/// approximate searches' recall floors; cached, built once per binary.
+inline const FeatureMatrix& approx_test_faces() {
+    static const FeatureMatrix x = [] {
+        SynthParams p;
+        p.n_faces = 6000;
+        p.dim = 64;
+        p.seed = 21;
+        p.min_identity_size = 20;
+        return make_synthetic(p).features;
+    }();
+    return x;
+}
 
 /// A golden case's features (rows already L2-normalised) and reference kNN, rows as stored.
 struct GoldenKnn {

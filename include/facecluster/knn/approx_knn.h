@@ -72,8 +72,10 @@ struct ApproxKnnParams {
     // ---- IVF (ivf, ivf_sq8)
     /// Number of k-means cells; [1, n]. 0 = round(16 sqrt(n)), at most n / 16 (16000 at 1M
     /// faces). Finer cells scan less for the same recall (at 1M, probing 12.8% of the cells
-    /// gave recall@80 0.93 with 16000 cells, 0.84 with 4000) but cost n x nlist x d twice in
-    /// BLAS (filing the faces, then choosing each query's cells) plus the training.
+    /// gave recall@80 0.93 with 16000 cells, 0.84 with 4000) but cost n x nlist x d in BLAS
+    /// to file the faces, plus the training, plus the same again to choose each query's
+    /// cells when the tuned nprobe exceeds 128 (up to 128, filing keeps each face's 128 best
+    /// cells for the search: n x 256 bytes).
     int64_t nlist = 0;
     /// Cells scanned per query; [1, nlist]. 0 = the smallest of 1, 2, 3, 4, 6, 8, 12, ...
     /// reaching target_recall on a calibration sample (see calibration_sample) by 1.645

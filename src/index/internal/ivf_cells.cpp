@@ -14,6 +14,7 @@ namespace {
 constexpr int64_t kBuildBlock = 1024;      // queries per IVF search block of a full build
 constexpr int64_t kParallelQueries = 16;   // fewer queries are searched on one thread
 constexpr uint64_t kSeed = 1234;           // the k-means sample and initialisation
+constexpr int64_t kMaxKeptCells = 128;     // cells kept per face at filing (n x 256 bytes)
 
 /// The full build's search: every face, in cell order (queries of a block share cells), by
 /// the IVF index's BLAS scan; the best keep candidates of each are then ranked exactly.
@@ -29,8 +30,12 @@ void search_all(const IndexState& s, const IvfIndex& index, SearchOutput& out) {
         const int64_t q0 = b * kBuildBlock, nq = std::min(kBuildBlock, n - q0);
         std::vector<float> q(static_cast<size_t>(nq * d)), sims(static_cast<size_t>(nq * keep));
         std::vector<idx_t> labels(sims.size());
-        for (int64_t t = 0; t < nq; ++t) std::copy_n(s.vec(order[q0 + t]), d, &q[t * d]);
-        index.search(nq, q.data(), keep, nprobe, sims.data(), labels.data());
+        std::vector<int64_t> faces(static_cast<size_t>(nq));
+        for (int64_t t = 0; t < nq; ++t) {
+            faces[t] = order[q0 + t];
+            std::copy_n(s.vec(faces[t]), d, &q[t * d]);
+        }
+        index.search_faces(nq, faces.data(), q.data(), keep, nprobe, sims.data(), labels.data());
         std::vector<int32_t> cands;
         for (int64_t t = 0; t < nq; ++t) {
             cands.clear();
@@ -58,6 +63,8 @@ void build_ivf(IndexState& s, SearchOutput* rows) {
     config.train_size = std::min(n, std::max<int64_t>(16 * p.nlist, 1));
     config.seed = kSeed;
     config.threads = resolve_threads(p.num_threads);
+    // Every query of the full build is a stored face: filing keeps their cells for it.
+    if (rows && p.nprobe <= kMaxKeptCells) config.keep_cells = p.nprobe;
     FeatureMatrix x;
     x.rows = n;
     x.cols = s.d;

@@ -123,8 +123,10 @@ uint64_t splitmix64(uint64_t& state) {
 }
 
 /// Searches nq contiguous queries for their k most similar faces on the calling thread:
-/// similarities (descending) and FAISS ids (-1 = none).
-using BlockSearch = std::function<void(idx_t nq, const float* q, float* sims, idx_t* labels)>;
+/// similarities (descending) and FAISS ids (-1 = none). Query t is row faces[t] of the
+/// features (its vector at q + t*d), which lets the IVF search reuse what filing computed.
+using BlockSearch = std::function<void(idx_t nq, const int64_t* faces, const float* q,
+                                       float* sims, idx_t* labels)>;
 
 struct Rows {
     std::vector<int32_t> ids;
@@ -147,11 +149,16 @@ Rows search_blocks(const FeatureMatrix& x, int64_t nq,
         const int64_t q0 = b * block, m = std::min(block, nq - q0);
         thread_local std::vector<float> q, sims;  // reused: fresh ones cost page faults
         thread_local std::vector<idx_t> labels;
+        thread_local std::vector<int64_t> faces;
         q.resize(static_cast<size_t>(m * d));
         sims.resize(static_cast<size_t>(m * k));
         labels.resize(sims.size());
-        for (int64_t t = 0; t < m; ++t) std::copy_n(x.row(row_of(q0 + t)), d, q.data() + t * d);
-        search(m, q.data(), sims.data(), labels.data());
+        faces.resize(static_cast<size_t>(m));
+        for (int64_t t = 0; t < m; ++t) {
+            faces[size_t(t)] = row_of(q0 + t);
+            std::copy_n(x.row(faces[size_t(t)]), d, q.data() + t * d);
+        }
+        search(m, faces.data(), q.data(), sims.data(), labels.data());
         for (int64_t t = 0; t < m; ++t) {
             const int64_t at = (scatter ? row_of(q0 + t) : q0 + t) * k;
             for (int64_t c = 0; c < k; ++c) {
@@ -380,13 +387,18 @@ KnnGraph build_ivf(Context& c, bool sq8, KnnBuildDetails& det) {
     config.seed = c.p.seed;
     config.block = c.knn.query_block;
     config.threads = c.threads;
+    // Every query is a stored face, so filing keeps each face's best cells for the search;
+    // a tuned nprobe above kKeptCells (isotropic data at high recall) scores them again.
+    constexpr int64_t kKeptCells = 128;
+    config.keep_cells = c.p.nprobe == 0 ? kKeptCells : c.p.nprobe <= kKeptCells ? c.p.nprobe : 0;
     const internal::IvfIndex index(x, config);
     det.train_seconds = index.train_seconds;
     det.add_seconds = index.add_seconds;
 
     auto searcher = [&](int64_t nprobe) -> BlockSearch {
-        return [&, nprobe](idx_t nq, const float* q, float* sims, idx_t* labels) {
-            index.search(nq, q, k, nprobe, sims, labels);
+        return [&, nprobe](idx_t nq, const int64_t* faces, const float* q, float* sims,
+                           idx_t* labels) {
+            index.search_faces(nq, faces, q, k, nprobe, sims, labels);
         };
     };
     auto t0 = Clock::now();
@@ -420,7 +432,7 @@ KnnGraph build_hnsw(Context& c, KnnBuildDetails& det) {
         // FAISS 1.7.3 ignores SearchParametersHNSW::efSearch, so the index's own field is set
         // here, before search_blocks starts the (read-only) searches.
         index.hnsw.efSearch = static_cast<int>(ef);
-        return [&](idx_t nq, const float* q, float* sims, idx_t* labels) {
+        return [&](idx_t nq, const int64_t*, const float* q, float* sims, idx_t* labels) {
             index.search(nq, q, k, sims, labels);
         };
     };

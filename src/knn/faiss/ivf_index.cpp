@@ -69,11 +69,36 @@ void IvfIndex::train(const FeatureMatrix& x, const IvfConfig& config) {
     sq_->train(static_cast<size_t>(ns), residuals.data());
 }
 
+void IvfIndex::keep_top_cells(const FeatureMatrix& x, const IvfConfig& config,
+                              std::vector<idx_t>& cell) {
+    const int64_t n = x.rows, width = std::min(config.keep_cells, config.nlist);
+    kept_width_ = width;
+    kept_.resize(static_cast<size_t>(n * width));
+    const int64_t block = std::max<int64_t>(1, config.block);
+    parallel_blocks((n + block - 1) / block, config.threads, [&](int64_t b) {
+        const int64_t r0 = b * block, m = std::min(block, n - r0);
+        SearchWorkspace& ws = thread_workspace();
+        nearest_cells(m, x.row(r0), width, ws);
+        for (int64_t t = 0; t < m; ++t) {
+            idx_t* best = &ws.cell[size_t(t * width)];
+            faiss::minheap_reorder(size_t(width), &ws.cell_sim[size_t(t * width)], best);
+            for (int64_t a = 0; a < width; ++a)
+                kept_[size_t((r0 + t) * width + a)] = static_cast<uint16_t>(best[a]);
+            cell[size_t(r0 + t)] = best[0];
+        }
+    });
+}
+
 void IvfIndex::add(const FeatureMatrix& x, const IvfConfig& config) {
     const int64_t n = x.rows, nlist = config.nlist;
-    std::vector<float> dis(static_cast<size_t>(n));
-    std::vector<idx_t> cell(dis.size());
-    quantizer_.search(n, x.data, 1, dis.data(), cell.data());
+    std::vector<idx_t> cell(static_cast<size_t>(n));
+    constexpr int64_t kMaxKeptCellId = 65536;  // kept_ holds 16-bit cell ids
+    if (config.keep_cells > 0 && !config.sq8 && nlist <= kMaxKeptCellId) {
+        keep_top_cells(x, config, cell);  // the nearest cell comes with the rest
+    } else {
+        std::vector<float> dis(static_cast<size_t>(n));
+        quantizer_.search(n, x.data, 1, dis.data(), cell.data());
+    }
     offsets_.assign(static_cast<size_t>(nlist + 1), 0);
     for (idx_t c : cell) ++offsets_[size_t(c) + 1];
     for (int64_t c = 0; c < nlist; ++c) offsets_[c + 1] += offsets_[c];
@@ -122,7 +147,8 @@ void IvfIndex::nearest_cells(int64_t nq, const float* q, int64_t nprobe,
                              SearchWorkspace& ws) const {
     // FAISS's IndexFlatIP::search would allocate a fresh 16 MB buffer per call, whose page
     // faults cost more than its GEMM at these sizes; here the buffers are the thread's own.
-    const int64_t nlist = static_cast<int64_t>(offsets_.size()) - 1;
+    // (The quantizer's count, not offsets_: filing calls this before the cells exist.)
+    const auto nlist = static_cast<int64_t>(quantizer_.ntotal);
     ws.cell_sim.resize(static_cast<size_t>(nq * nprobe));
     ws.cell.resize(ws.cell_sim.size());
     for (int64_t i = 0; i < nq; ++i)
@@ -197,12 +223,36 @@ void IvfIndex::scan_cell(int64_t c, const float* q, int64_t k, float* sims, idx_
     }
 }
 
+IvfIndex::SearchWorkspace& IvfIndex::thread_workspace() {
+    thread_local SearchWorkspace ws;
+    return ws;
+}
+
 void IvfIndex::search(int64_t nq, const float* q, int64_t k, int64_t nprobe, float* sims,
                       idx_t* labels) const {
-    const int64_t nlist = static_cast<int64_t>(offsets_.size()) - 1;
-    nprobe = std::min(nprobe, nlist);
-    thread_local SearchWorkspace ws;
+    nprobe = std::min(nprobe, nlist());
+    SearchWorkspace& ws = thread_workspace();
     nearest_cells(nq, q, nprobe, ws);
+    scan_probes(nq, q, k, nprobe, sims, labels, ws);
+}
+
+void IvfIndex::search_faces(int64_t nq, const int64_t* faces, const float* q, int64_t k,
+                            int64_t nprobe, float* sims, idx_t* labels) const {
+    nprobe = std::min(nprobe, nlist());
+    if (nprobe > kept_width_) return search(nq, q, k, nprobe, sims, labels);
+    SearchWorkspace& ws = thread_workspace();
+    ws.cell.resize(static_cast<size_t>(nq * nprobe));
+    ws.cell_sim.assign(ws.cell.size(), 0.0f);  // read by sq8 only, which keeps no cells
+    for (int64_t t = 0; t < nq; ++t) {
+        const uint16_t* best = &kept_[size_t(faces[t] * kept_width_)];
+        std::copy_n(best, nprobe, &ws.cell[size_t(t * nprobe)]);
+    }
+    scan_probes(nq, q, k, nprobe, sims, labels, ws);
+}
+
+void IvfIndex::scan_probes(int64_t nq, const float* q, int64_t k, int64_t nprobe, float* sims,
+                           idx_t* labels, SearchWorkspace& ws) const {
+    const int64_t nlist = this->nlist();
     group_by_cell(nq, nprobe, ws);
     for (int64_t i = 0; i < nq; ++i)
         faiss::minheap_heapify(size_t(k), sims + i * k, labels + i * k);
