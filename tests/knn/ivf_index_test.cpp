@@ -13,6 +13,10 @@ namespace {
 
 const FeatureMatrix& faces() { return fc::testing::approx_test_faces(); }
 
+/// As in the kNN build: one BLAS thread per block, OpenMP for the blocks (blocks.h). Without
+/// it OpenBLAS starts its own threads inside the blocks, which ThreadSanitizer reports.
+constexpr int kTestThreads = 3;
+
 IvfConfig config(int64_t keep_cells, int threads = 1) {
     IvfConfig c;
     c.nlist = 300;
@@ -49,6 +53,7 @@ Found search_all(const IvfIndex& index, int64_t k, int64_t nprobe, bool rescore)
 }
 
 TEST(IvfIndexKeptCells, FileEveryFaceWhereTheTopOneSearchDoes) {
+    const ThreadScope scope(kTestThreads);
     const IvfIndex scored(faces(), config(0)), kept(faces(), config(16));
     EXPECT_EQ(scored.kept_cells(), 0);
     EXPECT_EQ(kept.kept_cells(), 16);
@@ -58,6 +63,7 @@ TEST(IvfIndexKeptCells, FileEveryFaceWhereTheTopOneSearchDoes) {
 // With nprobe up to keep_cells the kept cells are the ones the search would score, so the
 // neighbours are the same to the bit; above it search_faces scores the centroids itself.
 TEST(IvfIndexKeptCells, GiveTheSameNeighboursAsScoringEveryCentroid) {
+    const ThreadScope scope(kTestThreads);
     const IvfIndex kept(faces(), config(16));
     for (int64_t nprobe : {1, 5, 16, 24}) {
         const Found a = search_all(kept, 30, nprobe, true);
@@ -68,6 +74,7 @@ TEST(IvfIndexKeptCells, GiveTheSameNeighboursAsScoringEveryCentroid) {
 }
 
 TEST(IvfIndexKeptCells, AreTheSameForAnyThreadCount) {
+    const ThreadScope scope(kTestThreads);
     const IvfIndex one(faces(), config(16, 1)), three(faces(), config(16, 3));
     const Found a = search_all(one, 30, 12, false);
     const Found b = search_all(three, 30, 12, false);
