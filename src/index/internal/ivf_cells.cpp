@@ -14,7 +14,6 @@ namespace {
 constexpr int64_t kBuildBlock = 1024;      // queries per IVF search block of a full build
 constexpr int64_t kParallelQueries = 16;   // fewer queries are searched on one thread
 constexpr uint64_t kSeed = 1234;           // the k-means sample and initialisation
-constexpr int64_t kMaxKeptCells = 128;     // cells kept per face at filing (n x 256 bytes)
 
 /// The full build's search: every face, in cell order (queries of a block share cells), by
 /// the IVF index's BLAS scan; the best keep candidates of each are then ranked exactly.
@@ -64,7 +63,7 @@ void build_ivf(IndexState& s, SearchOutput* rows) {
     config.seed = kSeed;
     config.threads = resolve_threads(p.num_threads);
     // Every query of the full build is a stored face: filing keeps their cells for it.
-    if (rows && p.nprobe <= kMaxKeptCells) config.keep_cells = p.nprobe;
+    if (rows) config.keep_cells = kept_cells_for(p.nprobe);
     FeatureMatrix x;
     x.rows = n;
     x.cols = s.d;

@@ -160,7 +160,7 @@ Rows search_blocks(const FeatureMatrix& x, int64_t nq,
         }
         search(m, faces.data(), q.data(), sims.data(), labels.data());
         for (int64_t t = 0; t < m; ++t) {
-            const int64_t at = (scatter ? row_of(q0 + t) : q0 + t) * k;
+            const int64_t at = (scatter ? faces[size_t(t)] : q0 + t) * k;
             for (int64_t c = 0; c < k; ++c) {
                 const idx_t id = labels[size_t(t * k + c)];
                 out.ids[size_t(at + c)] = static_cast<int32_t>(id);
@@ -388,9 +388,8 @@ KnnGraph build_ivf(Context& c, bool sq8, KnnBuildDetails& det) {
     config.block = c.knn.query_block;
     config.threads = c.threads;
     // Every query is a stored face, so filing keeps each face's best cells for the search;
-    // a tuned nprobe above kKeptCells (isotropic data at high recall) scores them again.
-    constexpr int64_t kKeptCells = 128;
-    config.keep_cells = c.p.nprobe == 0 ? kKeptCells : c.p.nprobe <= kKeptCells ? c.p.nprobe : 0;
+    // a tuned nprobe above kMaxKeptCells (isotropic data at high recall) scores them again.
+    config.keep_cells = internal::kept_cells_for(c.p.nprobe);
     const internal::IvfIndex index(x, config);
     det.train_seconds = index.train_seconds;
     det.add_seconds = index.add_seconds;

@@ -16,6 +16,15 @@
 
 namespace fc::internal {
 
+/// Most cells kept per face at filing (IvfConfig::keep_cells): n x 256 bytes.
+inline constexpr int64_t kMaxKeptCells = 128;
+
+/// What an all-pairs search probing `nprobe` cells should keep at filing: its own nprobe,
+/// kMaxKeptCells when nprobe is still to be tuned (0), nothing when it exceeds that.
+inline int64_t kept_cells_for(int64_t nprobe) {
+    return nprobe == 0 ? kMaxKeptCells : nprobe <= kMaxKeptCells ? nprobe : 0;
+}
+
 struct IvfConfig {
     int64_t nlist = 1;       ///< cells
     int64_t train_size = 1;  ///< faces (a seeded sample) k-means sees; >= nlist
