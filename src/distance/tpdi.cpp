@@ -367,25 +367,47 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
                             : std::numeric_limits<double>::infinity();
         if (!ruled_out_by_summary(a)) cols.push_back(a);
     }
+    // Reads j's row a cache line at a time. For sorted, distinct rows (tail_bounded, both
+    // sides) what the unread rest of j's row can still add to BC is bounded after each line
+    // by two bounds (bound 2: rest masses; bound 3: j's last y read times what is left of
+    // row i's sum), and j is dropped once it provably cannot beat `cut`. Checking only after
+    // the head (the first line) summed 447M tail entries on the 584K benchmark graph;
+    // checking after every line sums 163M (BENCHMARKS.md, issue 3). The sum runs over the
+    // same entries in the same order either way: a distance that is computed is
+    // bit-identical to tpdi_row's.
     auto consider = [&](int32_t a) {
         const int32_t jq = ri[a].id;
         const Entry* rj = &r.entries[jq * k];
-        const int32_t len = r.summary[jq].length;
-        const int32_t head = std::min(len, kHeadEntries);
-        double bc = 0, head_mass_i = 0;
-        for (int32_t b = 0; b < head; ++b) {
-            const double x = sq_i[marks.column_plus_one(rj[b].id)];
-            bc += x * double(rj[b].sqrt_q);
-            head_mass_i += x * x;
+        const RowSummary& sj = r.summary[jq];
+        const int32_t len = sj.length;
+        double bc = 0;
+        int32_t b = 0;
+        if (sj.tail_bounded && len > kHeadEntries) {
+            double met_mass_i = 0, met_sum_i = 0;  // of row i's entries met so far
+            double rest_mass_j = double(sj.root_tail_mass) * sj.root_tail_mass;  // after the head
+            for (; b < kHeadEntries; ++b) {
+                const double x = sq_i[marks.column_plus_one(rj[b].id)];
+                bc += x * double(rj[b].sqrt_q);
+                met_mass_i += x * x;
+                met_sum_i += x;
+            }
+            while (b < len) {
+                // D_T >= cut + slack  <=>  what the rest adds <= gap
+                const double gap = 1.0 - cut - kBoundSlack - bc;
+                const double unmet_sum_i = i_bounded ? s_i - met_sum_i : s_i;
+                const double by_last = double(rj[b - 1].sqrt_q) * unmet_sum_i;
+                const double rest_product = std::max(0.0, mass_i - met_mass_i) * std::max(0.0, rest_mass_j);
+                if (by_last <= gap || (i_bounded && gap >= 0 && rest_product <= gap * gap)) return;
+                for (const int32_t end = std::min(len, b + kHeadEntries); b < end; ++b) {
+                    const double x = sq_i[marks.column_plus_one(rj[b].id)], y = rj[b].sqrt_q;
+                    bc += x * y;
+                    met_mass_i += x * x;
+                    met_sum_i += x;
+                    rest_mass_j -= y * y;
+                }
+            }
         }
-        if (head < len && r.summary[jq].tail_bounded) {
-            const double by_last = double(rj[head - 1].sqrt_q) * s_i;
-            const double by_mass = i_bounded ? std::sqrt(std::max(0.0, mass_i - head_mass_i)) *
-                                                   r.summary[jq].root_tail_mass
-                                             : by_last;
-            if (1.0 - (bc + std::min(by_last, by_mass)) >= cut + kBoundSlack) return;
-        }
-        for (int32_t b = head; b < len; ++b)
+        for (; b < len; ++b)
             bc += sq_i[marks.column_plus_one(rj[b].id)] * double(rj[b].sqrt_q);
         const float d = static_cast<float>(1.0 - bc);
         if (best.column < 0 || d < best.dist) {
