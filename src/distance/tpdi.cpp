@@ -290,9 +290,9 @@ struct NearestEntry {
 ///  1. from j's summary, without touching j's row: the term m = j is <= x_j (y_j <= 1); of
 ///     the others, the largest x_m meets at most j's largest other y, and the rest of i's mass
 ///     meets at most j's other mass;
-///  2. after j's head (one cache line): the head terms exactly, plus the tail's
-///     sqrt(i's mass not met in the head) * sqrt(j's tail mass);
-///  3. or the head terms plus the last head y (rows are sorted) * sum of row i's x.
+///  2. after each cache line of j's row (8 entries): the terms read exactly, plus
+///     sqrt(i's mass not met yet) * sqrt(the mass of j's unread entries);
+///  3. or the terms read plus the last y read (rows are sorted) * the sum of i's x not met yet.
 /// Only candidates no bound rules out are summed whole, in the same order as in tpdi_row, so
 /// every distance computed is bit-identical to the full computation. On the 584K benchmark
 /// graph at tau 0.7 they are about a quarter of the candidates (BENCHMARKS.md, issue 3).
@@ -372,7 +372,7 @@ NearestEntry nearest_row(const TransitionRows& r, int64_t q, int64_t k, RowMarks
     // by two bounds (bound 2: rest masses; bound 3: j's last y read times what is left of
     // row i's sum), and j is dropped once it provably cannot beat `cut`. Checking only after
     // the head (the first line) summed 447M tail entries on the 584K benchmark graph;
-    // checking after every line sums 163M (BENCHMARKS.md, issue 3). The sum runs over the
+    // checking after every line sums 161M (BENCHMARKS.md, issue 3). The sum runs over the
     // same entries in the same order either way: a distance that is computed is
     // bit-identical to tpdi_row's.
     auto consider = [&](int32_t a) {
