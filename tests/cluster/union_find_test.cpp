@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "facecluster/error.h"
+
 namespace fc {
 namespace {
 
@@ -30,5 +32,14 @@ TEST(UnionFind, ChainCollapsesToOneSet) {
     for (int64_t v : l) ASSERT_EQ(v, 0);
 }
 
+// Links are stored in 32 bits; a set larger than that must be refused before anything is
+// allocated, not wrap around.
+TEST(UnionFind, RejectsMoreElementsThanInt32) {
+    EXPECT_THROW(UnionFind(int64_t{1} << 31), InvalidArgument);
+    EXPECT_THROW(UnionFind(-1), InvalidArgument);
+    EXPECT_NO_THROW(UnionFind(0));
+}
+
 }  // namespace
 }  // namespace fc
+

@@ -1,5 +1,7 @@
 #pragma once
-/// Disjoint sets over 0..n-1 with path halving and union by size.
+/// Disjoint sets over 0..n-1 with path halving and union by size. Ids are stored in 32 bits
+/// (faces are int32 ids everywhere): half the memory traffic of 64-bit links, which the
+/// random finds of a 5.21M-face link stage wait on.
 
 #include <cstdint>
 #include <vector>
@@ -10,6 +12,7 @@ namespace fc {
 
 class UnionFind {
 public:
+    /// Throws InvalidArgument for n > INT32_MAX.
     explicit UnionFind(int64_t n);
 
     int64_t find(int64_t x);
@@ -21,8 +24,8 @@ public:
     Labels labels();
 
 private:
-    std::vector<int64_t> parent_;
-    std::vector<int64_t> size_;
+    std::vector<int32_t> parent_;
+    std::vector<int32_t> size_;
 };
 
 }  // namespace fc
