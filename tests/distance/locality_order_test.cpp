@@ -63,13 +63,14 @@ TEST(DensityForestOrder, EachIdentityComesOutContiguous) {
     EXPECT_EQ(internal::locality_order(g, 4), (std::vector<int32_t>{0, 2, 4, 1, 3, 5}));
 }
 
-TEST(DensityForestOrder, EqualDensitiesMakeCyclesAndStillAPermutation) {
-    // Equal densities: every face's parent is its first other neighbour, 0 <-> 1 and 2 <-> 3
-    // are cycles without a root, and face 4 has only missing neighbours.
+TEST(DensityForestOrder, EqualDensitiesHangBelowTheSmallerIdWithoutCycles) {
+    // Equal densities: 0 and 1 are each other's only neighbour, as are 2 and 3; the smaller
+    // id is the parent (with ties going both ways they would be cycles without a root, which
+    // the walk from roots would never reach). Face 4 has only missing neighbours.
     const auto g = KnnGraph::from_vectors(5, 2, {0, 1, 1, 0, 2, 3, 3, 2, 4, -1},
                                           {0, 0.1f, 0, 0.1f, 0, 0.1f, 0, 0.1f, 0, 0});
     const std::vector<double> rho(5, 1.0);
-    EXPECT_EQ(internal::density_forest_order(g, 2, rho), (std::vector<int32_t>{4, 0, 1, 2, 3}));
+    EXPECT_EQ(internal::density_forest_order(g, 2, rho), (std::vector<int32_t>{0, 1, 2, 3, 4}));
     const auto real = sort_knn_rows(load_knn_npz(testing::golden_path("lfw_subset_k80", "knn.npz")));
     auto order = internal::density_forest_order(real, real.k, ndde_approx(real));
     std::sort(order.begin(), order.end());

@@ -24,7 +24,8 @@ namespace fc::internal {
 std::vector<int32_t> locality_order(const KnnGraph& g, int64_t fanout);
 
 /// With densities: a pre-order walk of the forest in which each face hangs below its first
-/// neighbour (of the first fanout) of density >= its own. An identity is then mostly one
+/// neighbour (of the first fanout) above it in the order density descending, id ascending
+/// (strict, so ties make no cycles). An identity is then mostly one
 /// subtree below its density peak, and a subtree comes out contiguous, where the
 /// breadth-first walk interleaves identities through the strangers among small identities'
 /// near neighbours. O(n * fanout); a permutation of 0..n-1, deterministic.
