@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <utility>
 
 #include "facecluster/cluster/dpc.h"
@@ -116,6 +117,62 @@ TEST(TpdiNearest, RepeatedAndUnsortedNeighboursStillGiveExactParents) {
         p.link_below = link_below;
         p.locality_min_faces = 0;
         expect_same(tpdi_nearest_for_dpc(g, rho, p), expected_nearest(g, rho, p));
+    }
+}
+
+/// The benchmark graphs' structure (bench/e2e/make_graph.py) at small n: identities of 1 to
+/// 200 faces, each row the face itself, then its identity's next faces (cyclically) at
+/// distances in [0, 0.2], then strangers at [0.6, 1]. Rows of big identities hold 80 members
+/// of near-equal Q, where the kernel drops most candidates somewhere inside their rows.
+KnnGraph identity_graph() {
+    const int64_t k = 80;
+    const int64_t sizes[] = {1, 3, 40, 120, 200, 2, 7, 90};
+    std::vector<int64_t> first_of, size_of;
+    int64_t n = 0;
+    for (int rep = 0; rep < 4; ++rep)
+        for (const int64_t s : sizes) {
+            for (int64_t f = 0; f < s; ++f) {
+                first_of.push_back(n);
+                size_of.push_back(s);
+            }
+            n += s;
+        }
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> member(0.0f, 0.2f), stranger(0.6f, 1.0f);
+    std::uniform_int_distribution<int32_t> anyone(0, static_cast<int32_t>(n - 1));
+    std::vector<int32_t> ids(static_cast<size_t>(n * k));
+    std::vector<float> dists(static_cast<size_t>(n * k));
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t members = std::min(size_of[i] - 1, k - 1);
+        std::vector<float> dm(static_cast<size_t>(members)), ds(static_cast<size_t>(k - 1 - members));
+        for (float& d : dm) d = member(rng);
+        for (float& d : ds) d = stranger(rng);
+        std::sort(dm.begin(), dm.end());
+        std::sort(ds.begin(), ds.end());
+        ids[i * k] = static_cast<int32_t>(i);
+        dists[i * k] = 0.0f;
+        for (int64_t a = 1; a < k; ++a) {
+            const bool is_member = a <= members;
+            ids[i * k + a] = is_member ? static_cast<int32_t>(first_of[i] + (i - first_of[i] + a) % size_of[i])
+                                       : anyone(rng);
+            dists[i * k + a] = is_member ? dm[a - 1] : ds[a - 1 - members];
+        }
+    }
+    return KnnGraph::from_vectors(n, k, std::move(ids), std::move(dists));
+}
+
+TEST(TpdiNearest, EqualsFullComputationOnRowsOfNearEqualMembers) {
+    const KnnGraph g = identity_graph();
+    const auto rho = ndde_approx(g);
+    for (const double link_below : {0.72, std::numeric_limits<double>::infinity()}) {
+        for (const double epsilon : {0.0, 0.01}) {
+            SCOPED_TRACE("link_below=" + std::to_string(link_below) + " epsilon=" + std::to_string(epsilon));
+            TpdiParams p;
+            p.link_below = link_below;
+            p.prune_epsilon = epsilon;
+            p.locality_min_faces = 0;
+            expect_same(tpdi_nearest_for_dpc(g, rho, p), expected_nearest(g, rho, p));
+        }
     }
 }
 
