@@ -1,7 +1,6 @@
 #pragma once
-/// Disjoint sets over 0..n-1 with path halving and union by size. Ids are stored in 32 bits
-/// (faces are int32 ids everywhere): half the memory traffic of 64-bit links, which the
-/// random finds of a 5.21M-face link stage wait on.
+/// Disjoint sets over 0..n-1 with path halving and union by size. Links and sizes are stored
+/// in 32 bits (faces are int32 ids everywhere): half the memory of 64-bit ones.
 
 #include <cstdint>
 #include <vector>
