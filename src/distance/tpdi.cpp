@@ -159,8 +159,8 @@ TransitionRows build_rows(const KnnGraph& g, const TpdiParams& p, int threads, b
             const int64_t q = position[i];
             // sqrt(Q) = sqrt(exp(-d/sigma) / (sum + 1e-5)) as exp(-d/(2 sigma)) / sqrt(sum + 1e-5):
             // one exp per entry and one square root per row, instead of a division and a
-            // square root per entry (their latency was most of build_rows' own time at 5.21M
-            // faces). The weights are the roots squared, within an ulp of exp(-d/sigma).
+            // square root per entry. The weights are the roots squared, within an ulp of
+            // exp(-d/sigma); the labels on the benchmark graphs did not change.
             double sum = 0;
             for (int64_t a = 0; a < k; ++a) {
                 root_w[a] = g.row_ids(i)[a] < 0 ? 0.0 : std::exp(-double(g.row_dists(i)[a]) / (2 * p.sigma));
