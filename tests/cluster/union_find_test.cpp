@@ -42,4 +42,3 @@ TEST(UnionFind, RejectsMoreElementsThanInt32) {
 
 }  // namespace
 }  // namespace fc
-
