@@ -40,6 +40,22 @@ void BM_NddeApprox(benchmark::State& state) {
 }
 BENCHMARK(BM_NddeApprox)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
+/// Approximate NDDe on a graph file (FC_BENCH_KNN, e.g. bench/e2e/make_graph.py's 584K graph):
+/// at that size its random adds into rho leave the small synthetic graph's caches.
+void BM_NddeApproxFileGraph(benchmark::State& state) {
+    const char* path = std::getenv("FC_BENCH_KNN");
+    if (path == nullptr) {
+        state.SkipWithError("set FC_BENCH_KNN to a .fcknn graph");
+        return;
+    }
+    static const fc::KnnGraph g = fc::sort_knn_rows(fc::load_knn(path));
+    fc::NddeParams p;
+    p.num_threads = static_cast<int>(state.range(0));
+    for (auto _ : state) benchmark::DoNotOptimize(fc::ndde_approx(g, p));
+    state.SetItemsProcessed(state.iterations() * g.n);
+}
+BENCHMARK(BM_NddeApproxFileGraph)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_TpdiExact(benchmark::State& state) {
     fc::TpdiParams p;
     p.num_threads = static_cast<int>(state.range(0));
