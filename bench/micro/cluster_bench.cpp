@@ -32,6 +32,24 @@ const fc::KnnGraph& bench_graph() {
     return g;
 }
 
+/// The graph file named by FC_BENCH_KNN (e.g. bench/e2e/make_graph.py --n 584000), rows
+/// sorted, loaded once per process; null, with the benchmark skipped, without the variable.
+const fc::KnnGraph* file_graph(benchmark::State& state) {
+    const char* path = std::getenv("FC_BENCH_KNN");
+    if (path == nullptr) {
+        state.SkipWithError("set FC_BENCH_KNN to a .fcknn graph");
+        return nullptr;
+    }
+    static const fc::KnnGraph g = fc::sort_knn_rows(fc::load_knn(path));
+    return &g;
+}
+
+/// Approximate NDDe of file_graph()'s graph, computed once.
+const std::vector<double>& file_graph_rho(const fc::KnnGraph& g) {
+    static const std::vector<double> rho = fc::ndde_approx(g);
+    return rho;
+}
+
 void BM_NddeApprox(benchmark::State& state) {
     fc::NddeParams p;
     p.num_threads = static_cast<int>(state.range(0));
@@ -43,12 +61,9 @@ BENCHMARK(BM_NddeApprox)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 /// Approximate NDDe on a graph file (FC_BENCH_KNN, e.g. bench/e2e/make_graph.py's 584K graph):
 /// at that size its random adds into rho leave the small synthetic graph's caches.
 void BM_NddeApproxFileGraph(benchmark::State& state) {
-    const char* path = std::getenv("FC_BENCH_KNN");
-    if (path == nullptr) {
-        state.SkipWithError("set FC_BENCH_KNN to a .fcknn graph");
-        return;
-    }
-    static const fc::KnnGraph g = fc::sort_knn_rows(fc::load_knn(path));
+    const fc::KnnGraph* file = file_graph(state);
+    if (file == nullptr) return;
+    const fc::KnnGraph& g = *file;
     fc::NddeParams p;
     p.num_threads = static_cast<int>(state.range(0));
     for (auto _ : state) benchmark::DoNotOptimize(fc::ndde_approx(g, p));
@@ -98,13 +113,10 @@ BENCHMARK(BM_TpdiForDpc)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 /// --n 584000): TPDi as the clustering path runs it, with the locality order off or on and
 /// exact or pruned (epsilon 1e-3), all measured in one run. Skipped without the variable.
 void BM_TpdiForDpcFileGraph(benchmark::State& state) {
-    const char* path = std::getenv("FC_BENCH_KNN");
-    if (path == nullptr) {
-        state.SkipWithError("set FC_BENCH_KNN to a .fcknn graph");
-        return;
-    }
-    static const fc::KnnGraph g = fc::load_knn(path);
-    static const std::vector<double> rho = fc::ndde_approx(g);
+    const fc::KnnGraph* file = file_graph(state);
+    if (file == nullptr) return;
+    const fc::KnnGraph& g = *file;
+    const std::vector<double>& rho = file_graph_rho(g);
     fc::TpdiParams p;
     p.num_threads = static_cast<int>(state.range(0));
     p.locality_min_faces = state.range(1) ? 0 : g.n + 1;
@@ -122,13 +134,10 @@ BENCHMARK(BM_TpdiForDpcFileGraph)
 /// (link_below 0 = infinity) or only those under tau 0.7 + the stability delta 0.02, which
 /// lets the kernel skip neighbours whose bound rules them out.
 void BM_TpdiNearestFileGraph(benchmark::State& state) {
-    const char* path = std::getenv("FC_BENCH_KNN");
-    if (path == nullptr) {
-        state.SkipWithError("set FC_BENCH_KNN to a .fcknn graph");
-        return;
-    }
-    static const fc::KnnGraph g = fc::sort_knn_rows(fc::load_knn(path));
-    static const std::vector<double> rho = fc::ndde_approx(g);
+    const fc::KnnGraph* file = file_graph(state);
+    if (file == nullptr) return;
+    const fc::KnnGraph& g = *file;
+    const std::vector<double>& rho = file_graph_rho(g);
     fc::TpdiParams p;
     p.num_threads = static_cast<int>(state.range(0));
     if (state.range(1)) p.link_below = 0.72;
