@@ -4,14 +4,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <string>
 #include <numeric>
 #include <random>
 #include <vector>
 
 #include "facecluster/model/similarity_model.h"
 #include "facecluster/types.h"
+#include "testing/golden.h"
 
 namespace fc::testing {
+
+/// A path for a test file in a directory of its own: ctest runs the tests of one file as
+/// parallel processes, and a fixed name under /tmp let one test overwrite another's file
+/// mid-read (CorruptModelFile.TruncatedFileIsRefused failed once in CI that way).
+inline std::string temp_path(const std::string& name) {
+    return (std::filesystem::path(make_temp_dir("model")) / name).string();
+}
 
 struct TinySet {
     FeatureMatrix x;  // L2-normalised

@@ -16,11 +16,8 @@ namespace {
 using testing::error_of;
 using testing::expect_contains;
 using testing::make_tiny_set;
+using testing::temp_path;
 using testing::tiny_config;
-
-std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("fc_model_test_" + name)).string();
-}
 
 TEST(SimilarityModel, ForwardGivesOneLogitPerNeighbour) {
     const ModelConfig c = tiny_config();

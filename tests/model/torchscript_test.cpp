@@ -14,9 +14,7 @@
 namespace fc {
 namespace {
 
-std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("fc_torchscript_test_" + name)).string();
-}
+using testing::temp_path;
 
 TEST(TorchScriptExport, LoadsInLibtorchWithTheSameOutputs) {
     ModelConfig c = testing::tiny_config();

@@ -17,11 +17,8 @@ namespace {
 using testing::error_of;
 using testing::expect_contains;
 using testing::make_tiny_set;
+using testing::temp_path;
 using testing::tiny_config;
-
-std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("fc_train_test_" + name)).string();
-}
 
 TrainParams quick_params() {
     TrainParams p;
